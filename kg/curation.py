@@ -163,6 +163,12 @@ class _Builder:
         try:
             ent = self.index.resolve(text)
         except EntityLookupError as exc:
+            try:  # written like a CURIE with an unknown prefix: say that, not "unknown name"
+                Curie.parse(text)
+            except CurieError as curie_exc:
+                if "unknown prefix" in str(curie_exc):
+                    self.err(row, column, str(curie_exc))
+                    return None
             self.err(row, column, f"dangling reference: {exc}")
             return None
         self.rewrites.append((row.location.file, row.location.line, column, text, str(ent.id)))

@@ -20,7 +20,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int 
     widths = [len(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):
-            widths[i] = max(widths[i], len(c))
+            widths[i] = max(widths[i], _visible(c))
     total = max_width or shutil.get_terminal_size((160, 24)).columns
     # Shrink the widest columns until the table fits.
     while sum(widths) + 2 * (len(widths) - 1) > total and max(widths) > 12:
@@ -30,11 +30,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int 
         out = []
         for i, c in enumerate(row):
             w = widths[i]
-            out.append((c if len(c) <= w else c[: w - 1] + "…").ljust(w))
+            n = _visible(c)
+            if n > w:
+                c, n = click.unstyle(c)[: w - 1] + "…", w
+            out.append(c + " " * (w - n))
         return "  ".join(out).rstrip()
     lines = [click.style(fmt(list(headers)), bold=True), fmt(["-" * w for w in widths])]
     lines += [fmt(r) for r in cells]
     return "\n".join(lines)
+
+
+def _visible(text: str) -> int:
+    return len(click.unstyle(text))
 
 
 def sign_symbol(sign: int) -> str:

@@ -1,0 +1,54 @@
+"""Shared fixtures. Tests that assert facts of the real curated graph use ``curated_kg``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "curated: asserts facts of the real curated graph in data/")
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    config.addinivalue_line("markers", "browser: needs headless Chromium")
+
+
+@pytest.fixture(scope="session")
+def curated_kg():
+    from kg.curation import load
+
+    return load(DATA)
+
+
+@pytest.fixture(scope="session")
+def curated_nx(curated_kg):
+    from kg.graph import to_networkx
+
+    return to_networkx(curated_kg)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the curated data folder."""
+    dst = tmp_path / "data"
+    shutil.copytree(DATA, dst)
+    return dst
+
+
+@pytest.fixture
+def cli():
+    """Run the ``kg`` CLI in-process: ``cli("show", "PD-L1", "--format", "json")``."""
+    from kg.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, data: Path | None = None):
+        argv = (["--data", str(data)] if data else []) + list(args)
+        return runner.invoke(main, argv, catch_exceptions=False)
+
+    return run
