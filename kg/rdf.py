@@ -113,6 +113,7 @@ def triples(kg: KG) -> Iterator[tuple[str, str, Term]]:
     for pub in kg.publications.values():
         p = publication_iri(pub)
         yield p, a, _iri(ivkg("Publication"))
+        yield p, label, _lit(pub.citation)
         yield p, ivkg("reviewReference"), _lit(str(pub.ref), XSD + "integer")
         yield p, DCTERMS + "bibliographicCitation", _lit(pub.citation)
         yield p, ivkg("verification"), _lit(pub.verification)

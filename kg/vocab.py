@@ -295,17 +295,17 @@ class EvidenceLevel:
 EVIDENCE_LEVELS: dict[str, EvidenceLevel] = {
     e.key: e
     for e in (
-        EvidenceLevel("established_pharmacology", "established pharmacology", 6, "ECO:0000305",
+        EvidenceLevel("established_pharmacology", "established pharmacology", 6, "ECO:0000312",
                       "A drug's mechanism of action as recorded by drug authorities."),
         EvidenceLevel("clinical", "clinical", 5, "ECO:0007121",
                       "Observed in patients in a clinical study."),
         EvidenceLevel("clinical_translational", "clinical-translational", 4, "ECO:0007121",
                       "Measured on patient samples (biopsies, blood) in a clinical study."),
-        EvidenceLevel("preclinical_in_vivo", "preclinical in vivo", 3, "ECO:0005000",
+        EvidenceLevel("preclinical_in_vivo", "preclinical in vivo", 3, "ECO:0007120",
                       "Observed in an animal model."),
-        EvidenceLevel("in_vitro", "in vitro", 2, "ECO:0000181",
+        EvidenceLevel("in_vitro", "in vitro", 2, "ECO:0007122",
                       "Observed in cultured cells or a cell-free system."),
-        EvidenceLevel("review_assertion", "review assertion", 1, "ECO:0000305",
+        EvidenceLevel("review_assertion", "review assertion", 1, "ECO:0000303",
                       "Stated by the review without a specific primary study behind it."),
     )
 }
@@ -330,7 +330,7 @@ UNITS: dict[str, Unit] = {
         Unit("year", "years", "UO:0000036", 12.0),
         Unit("week", "weeks", "UO:0000034", 12.0 / 52.0),
         Unit("count", "patients", "UO:0000189"),
-        Unit("p_value", "p", None),
+        Unit("p_value", "p", "UO:0000186"),
     )
 }
 
@@ -384,6 +384,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "outcomes": ("subject", "arm", "measure", "value", "low", "high", "unit", "section", "refs",
                  "note"),
     "publications": ("ref", "id", "doi", "pmcid", "citation", "verification"),
+    "exclusions": ("name", "section", "reason"),
 }
 #: Columns that may be empty.
 OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
@@ -393,6 +394,7 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
                          "setting"}),
     "outcomes": frozenset({"arm", "value", "low", "high", "refs", "note"}),
     "publications": frozenset({"id", "doi", "pmcid"}),
+    "exclusions": frozenset(),
 }
 #: How a curator verified an identifier: the first word of the verification column.
 VERIFICATION_METHODS: dict[str, str] = {
