@@ -406,6 +406,8 @@ def _sort_key(kind: str, row: dict[str, str]) -> tuple[object, ...]:
                                                 "model_system", "setting"))
     if kind == "outcomes":
         return tuple(_natural(row[c]) for c in ("subject", "arm", "measure", "low", "value"))
+    if kind == "exclusions":
+        return (row["name"].lower(), row["section"])
     return (_natural(row["id"]),)
 
 
