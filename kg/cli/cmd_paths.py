@@ -1,0 +1,235 @@
+"""Mechanism commands: path, neighbors, loops, effect, explain (library: kg.paths, kg.regimen).
+
+Exit codes: 0 on success, including "no path found" (an empty list; table and md formats also say so on
+stderr); 1 for user errors (unknown or ambiguous entity, source equal to target, a predicate that is not
+causal and signed, a regimen naming something that is not a drug); 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from kg.cli.common import FORMAT_TABLE_JSON_MD, State, UserError, format_option, pass_state
+from kg.cli.main import main
+
+_EXIT = ("\n\nExit codes: 0 success (also when no path is found: the list is empty), "
+         "1 user error, 2 usage error.")
+
+
+def _graph(state: State) -> Any:
+    from kg.graph import to_networkx
+    from kg.pathgraph import as_pathgraph
+
+    return as_pathgraph(to_networkx(state.kg))
+
+
+def _node(state: State, name: str) -> str:
+    return str(state.resolve(name).id)
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    from kg.pathgraph import FilterError
+    from kg.regimen import RegimenError
+
+    try:
+        return fn(*args, **kwargs)
+    except (FilterError, RegimenError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _filters(fn: Any) -> Any:
+    from kg.vocab import EVIDENCE_LEVELS, PREDICATES
+
+    signed = [k for k, p in PREDICATES.items() if p.causal and p.signed]
+    for opt in reversed([
+        click.option("--predicate", "predicates", multiple=True, type=click.Choice(signed),
+                     help="Only these causal predicates (repeatable)."),
+        click.option("--min-evidence", type=click.Choice(list(EVIDENCE_LEVELS)),
+                     help="Only statements at this evidence level or stronger."),
+        click.option("--species", type=click.Choice(["human", "mouse"]),
+                     help="Only statements in this species (statements with no species pass)."),
+        click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.01),
+                     help="Time budget in seconds; results found so far are returned, marked truncated."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _common(predicates: tuple[str, ...], min_evidence: str | None, species: str | None,
+            timeout: float) -> dict[str, Any]:
+    return {"predicates": list(predicates) or None, "min_evidence": min_evidence, "species": species,
+            "timeout": timeout}
+
+
+@main.command(epilog=_EXIT)
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-length", default=4, show_default=True, type=click.IntRange(1, 8))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--sign", type=click.Choice(["+", "-"]), help="Only paths with this net effect.")
+@click.option("--via", multiple=True, help="Paths must pass through this entity (repeatable).")
+@click.option("--avoid", multiple=True, help="Paths must not pass through this entity (repeatable).")
+@click.option("--direct-only", is_flag=True, help="Only direct statements (paths of length 1).")
+@_filters
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def path(state: State, source: str, target: str, max_length: int, limit: int, sign: str | None,
+         via: tuple[str, ...], avoid: tuple[str, ...], direct_only: bool, predicates: tuple[str, ...],
+         min_evidence: str | None, species: str | None, timeout: float, fmt: str) -> None:
+    """The best signed mechanism paths from SOURCE to TARGET, ranked by an explained score.
+
+    Score = evidence rank of the weakest step (1-6) - 0.5 per extra step - hub penalty. Net sign is
+    the product of the step signs. A drug also inherits the effects of its classes (member_of steps).
+    """
+    from kg.explain import render_paths
+    from kg.paths import find_paths
+    from kg.render import to_json
+
+    src, dst = _node(state, source), _node(state, target)
+    if src == dst:
+        raise UserError(f"source and target are the same entity ({src}); use `kg loops {source}`")
+    res = _run(find_paths, _graph(state), src, dst, max_length=max_length, limit=limit,
+               sign={"+": 1, "-": -1}.get(sign or ""), via=[_node(state, v) for v in via],
+               avoid=[_node(state, a) for a in avoid], direct_only=direct_only,
+               **_common(predicates, min_evidence, species, timeout))
+    payload = res.to_json()
+    if fmt == "json":
+        click.echo(to_json(payload))
+        return
+    if not res.paths:
+        why = f" ({res.reason})" if res.truncated else ""
+        click.echo(f"no path from {state.resolve(src).label} to {state.resolve(dst).label} "
+                   f"within {max_length} step(s){why}", err=True)
+        return
+    click.echo(render_paths(payload, fmt))
+
+
+@main.command(epilog=_EXIT)
+@click.argument("entity")
+@click.option("--direction", type=click.Choice(["up", "down", "both"]), default="down",
+              show_default=True, help="down: what ENTITY affects; up: what regulates ENTITY.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6))
+@click.option("--blocked", is_flag=True, help="Show downstream effects of blocking ENTITY (signs flip).")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100000))
+@_filters
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def neighbors(state: State, entity: str, direction: str, depth: int, blocked: bool, limit: int,
+              predicates: tuple[str, ...], min_evidence: str | None, species: str | None,
+              timeout: float, fmt: str) -> None:
+    """Upstream regulators or downstream effects of ENTITY, with the net sign of each reached node."""
+    from kg.explain import render_neighbors
+    from kg.paths import neighbors as find
+    from kg.render import to_json
+
+    node = _node(state, entity)
+    items = _run(find, _graph(state), node, direction, depth, perturbation=-1 if blocked else 1,
+                 limit=limit, **_common(predicates, min_evidence, species, timeout))
+    found = [r.to_json() for r in items]
+    payload = {"entity": node, "direction": direction, "depth": depth, "blocked": blocked,
+               "neighbors": found}
+    if fmt == "json":
+        click.echo(to_json(payload))
+    elif not items:
+        click.echo(f"no causal {direction}stream neighbours of {entity}", err=True)
+    else:
+        click.echo(render_neighbors(found, fmt))
+
+
+@main.command(epilog=_EXIT)
+@click.argument("entity", required=False)
+@click.option("--max-length", default=4, show_default=True, type=click.IntRange(1, 8))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--sign", type=click.Choice(["+", "-"]), help="Only loops of this sign.")
+@_filters
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def loops(state: State, entity: str | None, max_length: int, limit: int, sign: str | None,
+          predicates: tuple[str, ...], min_evidence: str | None, species: str | None, timeout: float,
+          fmt: str) -> None:
+    """Feedback loops (directed causal cycles), each positive or negative, through ENTITY or anywhere."""
+    from kg.explain import render_paths
+    from kg.paths import find_loops
+    from kg.render import to_json
+
+    node = _node(state, entity) if entity else None
+    res = _run(find_loops, _graph(state), node, max_length, 100000 if sign else limit,
+               **_common(predicates, min_evidence, species, timeout))
+    if sign:
+        want = 1 if sign == "+" else -1
+        res.loops = [p for p in res.loops if p.net_sign == want][:limit]
+    payload = res.to_json()
+    if fmt == "json":
+        click.echo(to_json(payload))
+    elif not res.loops:
+        click.echo("no feedback loop found" + (f" through {entity}" if entity else ""), err=True)
+    else:
+        click.echo(render_paths(payload, fmt, key="loops"))
+
+
+def _regimen(state: State, text: str) -> list[str]:
+    from kg.regimen import resolve_regimen
+
+    return [str(e.id) for e in _run(resolve_regimen, state.index, text)]
+
+
+def _outcomes(state: State, names: tuple[str, ...]) -> list[str] | None:
+    return [_node(state, n) for n in names] or None
+
+
+@main.command(epilog=_EXIT)
+@click.argument("regimen")
+@click.option("--outcome", "outcomes", multiple=True,
+              help="Outcome to assess (repeatable; default: the key immune and vascular outcomes).")
+@click.option("--max-length", default=4, show_default=True, type=click.IntRange(1, 8))
+@_filters
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: int,
+           predicates: tuple[str, ...], min_evidence: str | None, species: str | None, timeout: float,
+           fmt: str) -> None:
+    """Predicted net effect of a REGIMEN ("atezolizumab + bevacizumab") on key outcomes.
+
+    Drugs are separated by "+", "," or "and"; a drug class may be named too. Conflicts (an outcome
+    reached by paths of opposite sign) are shown with both sides.
+    """
+    from kg.explain import render_effect
+    from kg.regimen import regimen_effect
+    from kg.render import to_json
+
+    drugs = _regimen(state, regimen)
+    res = _run(regimen_effect, _graph(state), state.kg, drugs, _outcomes(state, outcomes),
+               max_length=max_length, **_common(predicates, min_evidence, species, timeout))
+    payload = {"regimen": " + ".join(state.kg.label(state.resolve(d).id) for d in drugs),
+               **res.to_json()}
+    if fmt == "json":
+        click.echo(to_json(payload))
+        return
+    click.echo(("# " if fmt == "md" else "") + f"Predicted effects of {payload['regimen']}\n")
+    click.echo(render_effect(payload["outcomes"], fmt))
+
+
+@main.command(epilog=_EXIT)
+@click.argument("regimen")
+@click.option("--outcome", "outcomes", multiple=True,
+              help="Outcome to assess (repeatable; default: the key immune and vascular outcomes).")
+@_filters
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def explain(state: State, regimen: str, outcomes: tuple[str, ...], predicates: tuple[str, ...],
+            min_evidence: str | None, species: str | None, timeout: float, fmt: str) -> None:
+    """One report for a REGIMEN: drugs, classes, targets, mechanism paths to key outcomes, trials and
+    their outcomes, biomarkers, adverse events and their management.
+
+    Example: kg explain "atezolizumab + bevacizumab" --format md > report.md
+    """
+    from kg.explain import render_explain
+    from kg.regimen import explain_regimen
+    from kg.render import to_json
+
+    drugs = _regimen(state, regimen)
+    report = _run(explain_regimen, state.kg, _graph(state), drugs, _outcomes(state, outcomes),
+                  **_common(predicates, min_evidence, species, timeout))
+    click.echo(to_json(report) if fmt == "json" else render_explain(report, fmt))
