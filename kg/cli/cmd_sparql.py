@@ -1,0 +1,195 @@
+"""``kg sparql``, ``kg queries``, ``kg serve`` and ``kg push``: SPARQL over the graph, here or remote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.cli.common import State, UserError, pass_state
+from kg.cli.main import main
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--param expects key=value, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Read the query from a file.")
+@click.option("--name", "query_name", help="Run a query of the library (see `kg queries`).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind ?KEY to VALUE (a CURIE, IRI, number, name or text); repeatable.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "md", "turtle", "nt"]),
+              help="json is W3C SPARQL results JSON; turtle/nt for CONSTRUCT and DESCRIBE.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Stop after SECONDS.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+              show_default=True)
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Query an existing on-disk Oxigraph store instead of the curated graph.")
+@click.option("--endpoint", help="Run the query on a remote SPARQL endpoint (its query URL).")
+@click.option("--allow-update", is_flag=True, help="Allow INSERT/DELETE/... on the in-memory copy.")
+@click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM (remote data).")
+@pass_state
+def sparql(state: State, query: str | None, query_file: Path | None, query_name: str | None,
+           params: tuple[str, ...], fmt: str, timeout: float | None, engine: str,
+           store_dir: Path | None, endpoint: str | None, allow_update: bool, allow_remote: bool) -> None:
+    """Run a SPARQL query on the graph (standard prefixes predeclared: hgnc:12680 works as is).
+
+    Give the query as QUERY, with --file, or by --name from the library.
+    """
+    from kg.sparql import SparqlError, open_engine, to_term
+    from kg.sparql_format import format_result
+    from kg.sparql_library import bind_params, get_query
+    from kg.sparql_safety import analyse, check_safe
+
+    sources = [x for x in (query, query_file, query_name) if x is not None]
+    if len(sources) != 1:
+        raise UserError("give exactly one of QUERY, --file or --name")
+    given = _params(params)
+    try:
+        terms: dict[str, Any]
+        if query_name is not None:
+            named = get_query(query_name)
+            text = named.text
+            terms = dict(bind_params(named, given, lambda name: state.resolve(name).id.uri))
+        else:
+            text = query_file.read_text(encoding="utf-8") if query_file else str(query)
+            terms = {k: to_term(v) for k, v in given.items()}
+        info = analyse(text)
+        check_safe(info, allow_update=allow_update, allow_remote=allow_remote)
+        if endpoint is not None:
+            eng = open_engine(endpoint=endpoint)
+        elif store_dir is not None:
+            import pyoxigraph as ox
+
+            eng = open_engine(store=ox.Store.read_only(str(store_dir)))
+        else:
+            eng = open_engine(state.kg, engine=engine)
+        if info.is_update:
+            eng.update(text)
+            click.echo(f"ok: update applied to the {'remote' if endpoint else 'in-memory'} graph "
+                       "(curated files unchanged)")
+            return
+        result = eng.query(text, terms, timeout, allow_remote=allow_remote)
+        click.echo(format_result(result, fmt), nl=False)
+    except SparqlError as exc:
+        raise UserError(str(exc)) from None
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def queries(ctx: click.Context) -> None:
+    """List the named query library (kg/queries/*.rq) with titles and parameters."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kg.render import table
+    from kg.sparql_library import list_queries
+
+    rows = [[q.name, q.title, ", ".join(f"{p.name}={p.default}" for p in q.params)]
+            for q in list_queries()]
+    click.echo(table(["name", "title", "parameters (defaults)"], rows))
+
+
+@queries.command("show")
+@click.argument("name")
+def queries_show(name: str) -> None:
+    """Print one query of the library."""
+    from kg.sparql import SparqlError
+    from kg.sparql_library import get_query
+
+    try:
+        click.echo(get_query(name).text, nl=False)
+    except SparqlError as exc:
+        raise UserError(str(exc)) from None
+
+
+def oxigraph_binary() -> str:
+    import shutil
+    import sys
+
+    found = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+    if not found:
+        raise UserError("the oxigraph server binary was not found; install it with `pip install oxigraph`")
+    return found
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout-s", "timeout_s", type=click.IntRange(min=1), help="Per-query time limit.")
+@pass_state
+def serve(state: State, host: str, port: int, timeout_s: int | None) -> None:
+    """Serve the graph as a read-only SPARQL endpoint (Oxigraph server) until interrupted."""
+    import signal
+    import subprocess
+    import tempfile
+
+    from kg.sparql import graph_ntriples
+
+    binary = oxigraph_binary()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}, reachable from other machines", err=True)
+    with tempfile.TemporaryDirectory(prefix="ivkg-serve-") as tmp:
+        nt = Path(tmp) / "ivkg.nt"
+        nt.write_bytes(graph_ntriples(state.kg))
+        store = Path(tmp) / "store"
+        load = subprocess.run([binary, "load", "--location", str(store), "--file", str(nt)],
+                              capture_output=True, text=True)
+        if load.returncode != 0:
+            raise UserError(f"oxigraph load failed: {load.stderr.strip()[:300]}")
+        cmd = [binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}"]
+        if timeout_s:
+            cmd += ["--timeout-s", str(timeout_s)]
+        click.echo(f"serving SPARQL at http://{host}:{port}/query (read-only); Ctrl-C to stop", err=True)
+        proc = subprocess.Popen(cmd)
+
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        # Terminating `kg serve` must also stop the server it started (and remove the temp store).
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:
+            code = 0
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        if code not in (0, -15):
+            raise UserError(f"oxigraph server exited with status {code}")
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
+@click.option("--graph", "graph_iri", help="Named graph IRI (default: the default graph).")
+@click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace it).")
+@pass_state
+def push(state: State, endpoint: str, graph_iri: str | None, append: bool) -> None:
+    """Upload the graph (and ontology) to a SPARQL 1.1 Graph Store Protocol endpoint."""
+    import urllib.parse
+
+    from kg.sparql import SparqlError, graph_ntriples, http_request
+
+    body = graph_ntriples(state.kg)
+    target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
+    url = endpoint + ("&" if "?" in endpoint else "?") + target
+    try:
+        http_request(url, "POST" if append else "PUT", body, {"Content-Type": "application/n-triples"})
+    except SparqlError as exc:
+        raise UserError(str(exc)) from None
+    lines = body.count(b"\n")
+    click.echo(f"pushed {lines} triples to {url}")
