@@ -1,0 +1,212 @@
+"""View commands: ``kg viz`` (an interactive, self-contained HTML page) and ``kg export`` (every format).
+
+Both take the same view options (one decorator), so the same options select the same nodes and edges in
+the page and in every export format. Library: kg.views, kg.viz, kg.export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from kg.cli.common import State, UserError, pass_state
+from kg.cli.main import main
+
+if TYPE_CHECKING:
+    from kg.views import View
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_VIEW_OPTIONS = (
+    click.option(
+        "--focus", metavar="ENTITY", help="Show ENTITY and its neighbours (name, synonym or CURIE)."
+    ),
+    click.option(
+        "--radius",
+        type=int,
+        metavar="N",
+        help="Steps around --focus (default 1) or out from --regimen's drugs (default 3).",
+    ),
+    click.option(
+        "--path",
+        "path_ends",
+        nargs=2,
+        metavar="SOURCE TARGET",
+        help="Show the ranked mechanism paths from SOURCE to TARGET.",
+    ),
+    click.option(
+        "--regimen",
+        metavar='"DRUG + DRUG"',
+        help="Show the regimen's drugs, their targets and their mechanism paths to key outcomes.",
+    ),
+    click.option(
+        "--category",
+        "categories",
+        multiple=True,
+        metavar="CATEGORY",
+        help="Keep only entities of this category (repeatable; 'drug' includes antibodies).",
+    ),
+    click.option(
+        "--predicate",
+        "predicates",
+        multiple=True,
+        metavar="PREDICATE",
+        help="Keep only statements with this predicate (repeatable).",
+    ),
+    click.option(
+        "--min-evidence",
+        metavar="LEVEL",
+        help="Keep statements at this evidence level or stronger (e.g. preclinical_in_vivo).",
+    ),
+    click.option(
+        "--sign", metavar="+|-|0", help="Keep statements that increase (+), decrease (-) or are unsigned (0)."
+    ),
+    click.option(
+        "--species",
+        metavar="SPECIES",
+        help="Keep statements observed in this species (human, mouse) or stated generally.",
+    ),
+    click.option(
+        "--max-length",
+        type=click.IntRange(1, 8),
+        default=4,
+        show_default=True,
+        help="Longest mechanism path for --path.",
+    ),
+    click.option(
+        "--limit", type=click.IntRange(1, 200), default=10, show_default=True, help="Most paths for --path."
+    ),
+)
+
+
+def view_options(fn: F) -> F:
+    """The selection options shared by ``viz`` and ``export``."""
+    for option in reversed(_VIEW_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def build_view(
+    state: State,
+    focus: str | None,
+    radius: int | None,
+    path_ends: tuple[str, str] | None,
+    regimen: str | None,
+    categories: tuple[str, ...],
+    predicates: tuple[str, ...],
+    min_evidence: str | None,
+    sign: str | None,
+    species: str | None,
+    max_length: int,
+    limit: int,
+) -> View:
+    from kg.graph import to_networkx
+    from kg.paths import PathError
+    from kg.regimen import RegimenError, resolve_regimen
+    from kg.views import Filters, ViewError, select
+
+    try:
+        filters = Filters.parse(categories, predicates, min_evidence, sign, species)
+        kg = state.kg
+        focus_id = str(state.resolve(focus).id) if focus else None
+        path = (
+            (str(state.resolve(path_ends[0]).id), str(state.resolve(path_ends[1]).id)) if path_ends else None
+        )
+        drugs = [str(e.id) for e in resolve_regimen(state.index, regimen)] if regimen else None
+        if radius is not None and not (focus or regimen):
+            raise UserError("--radius goes with --focus or --regimen")
+        return select(
+            to_networkx(kg),
+            focus=focus_id,
+            radius=radius,
+            path=path,
+            regimen=drugs,
+            filters=filters,
+            max_length=max_length,
+            limit=limit,
+            kg=kg,
+        )
+    except (ViewError, RegimenError, PathError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _write_error(path: Path, exc: OSError) -> UserError:
+    return UserError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@main.command()
+@view_options
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The HTML file to write.",
+)
+@pass_state
+def viz(state: State, out: Path, **opts: Any) -> None:
+    """Write an interactive page of a view that opens offline (everything inlined, no CDN).
+
+    \b
+    Examples:
+      kg viz --focus VEGF-A --radius 1 --out vegfa.html
+      kg viz --path bevacizumab "CD8+ T-cell infiltration" --out path.html
+      kg viz --regimen "atezolizumab + bevacizumab" --min-evidence preclinical_in_vivo --out regimen.html
+    """
+    from kg.viz import write_html
+
+    view = build_view(state, **opts)
+    if not view.nodes:
+        raise UserError("the view is empty: loosen the filters")
+    try:
+        write_html(view, out)
+    except OSError as exc:
+        raise _write_error(out, exc) from None
+    click.echo(f"wrote {out} ({len(view.nodes)} entities, {len(view.edges)} statements)")
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    metavar="FORMAT",
+    help="turtle, ntriples, jsonld, graphml, gexf, node-link, cytoscape, kgx, neo4j, dot, mermaid or csv.",
+)
+@view_options
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write (a folder for kgx and neo4j).",
+)
+@pass_state
+def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
+    """Export a view for another tool: triple stores, Cytoscape, Gephi, Neo4j, KGX, Graphviz, Mermaid.
+
+    \b
+    Examples:
+      kg export --format graphml --focus PD-L1 --radius 2 --out pdl1.graphml
+      kg export --format kgx --out kgx/           (nodes.tsv and edges.tsv)
+      kg export --format neo4j --out neo4j/       (nodes.csv and relationships.csv)
+    """
+    from kg.export import ExportError, export, parse_format
+
+    try:
+        format_ = parse_format(fmt)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    view = build_view(state, **opts)
+    try:
+        written = export(view, out, format_)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise _write_error(out, exc) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"exported {len(view.nodes)} entities, {len(view.edges)} statements as {format_.value}")
