@@ -15,7 +15,7 @@ CONTENT_SECTIONS = ("1", "2.1", "2.2", "2.3", "3", "4.1", "4.2", "5.1", "5.2", "
 
 
 def exclusions(data_dir: Path) -> list[dict[str, str]]:
-    out = []
+    out: list[dict[str, str]] = []
     for path in table_files(data_dir, "exclusions"):
         rows, _ = read_table(path, "exclusions", data_dir)
         out.extend({**r.values, "file": str(r.location)} for r in rows)

@@ -446,7 +446,7 @@ def canonical_rows(kind: str, rows: list[Row], rewrites: Rewrites) -> list[dict[
             vals["drugs"] = ";".join(rewrites.get((f, ln, "drugs", d), d)
                                      for d in _split(vals["drugs"], ";"))
         for col in ("id", "publication", "doi", "pmcid"):
-            if col in vals and vals[col]:
+            if vals.get(col):
                 try:
                     vals[col] = str(Curie.parse(vals[col]))
                 except CurieError:

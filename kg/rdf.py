@@ -181,9 +181,9 @@ def triples(kg: KG) -> Iterator[tuple[str, str, Term]]:
             yield n, ivkg("reviewSection"), _lit(sec)
         for ref in st.refs:
             yield n, ivkg("reviewReference"), _lit(str(ref), XSD + "integer")
-            pub = kg.publications.get(ref)
-            if pub is not None:
-                yield n, ivkg("citation"), _iri(publication_iri(pub))
+            cited = kg.publications.get(ref)
+            if cited is not None:
+                yield n, ivkg("citation"), _iri(publication_iri(cited))
         for src in st.sources:
             yield n, ivkg("citation"), _iri(src.uri)
         yield n, PROV + "wasDerivedFrom", _iri(review)

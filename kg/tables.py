@@ -80,11 +80,11 @@ def read_table(path: Path, kind: str, data_dir: Path) -> tuple[list[Row], list[P
     if unknown or missing:
         return [], problems
     rows: list[Row] = []
-    for number, line in enumerate(lines[1:], start=2):
-        line = line.rstrip("\r")
-        if not line.strip():
+    for number, raw_line in enumerate(lines[1:], start=2):
+        text_line = raw_line.rstrip("\r")
+        if not text_line.strip():
             continue
-        cells = line.split("\t")
+        cells = text_line.split("\t")
         if len(cells) != len(header):
             problems.append(Problem(rel, number, "", f"expected {len(header)} tab-separated fields, "
                                                        f"found {len(cells)}"))
