@@ -26,6 +26,8 @@ from kg.vocab import (
     Predicate,
 )
 
+#: Prefixes whose local ids carry their own namespace, so the bare id is unambiguous.
+_SELF_NAMING = frozenset({"NCT", "DRUGBANK", "PMC"})
 _CURIE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9._-]*):(\S+)$")
 
 
@@ -111,8 +113,10 @@ class Entity:
         return CATEGORIES[self.category].label
 
     def names(self) -> tuple[str, ...]:
-        """Every name the entity answers to: its id, label, synonyms and cross-references."""
-        return (str(self.id), self.label, *self.synonyms, *(str(x) for x in self.xrefs))
+        """Every name the entity answers to: its id, label, synonyms and cross-references (and the bare
+        local id where it names itself, as "NCT02681549" or "DB00112" do)."""
+        bare = tuple(str(c.identifier) for c in (self.id, *self.xrefs) if c.prefix in _SELF_NAMING)
+        return (str(self.id), self.label, *self.synonyms, *(str(x) for x in self.xrefs), *bare)
 
 
 @dataclass(frozen=True)
