@@ -239,7 +239,11 @@ PREDICATES: dict[str, Predicate] = {
         Predicate("activates", "activates", +1, True, "activity", "biolink:affects",
                   (("object_aspect_qualifier", "activity"), ("object_direction_qualifier", "increased")),
                   "RO:0002450", ("drug", "drug_class", "gene", "protein_family"), _MOLECULES),
-        # Associations with a direction but no claim of causation.
+        # A causal influence the source states without a direction (sign 0: never in signed paths).
+        Predicate("modulates", "modulates", 0, True, None, "biolink:affects", (), "RO:0002211",
+                  _AGENTS, _MOLECULES + ("cell_type", "process_or_phenotype", "adverse_event")),
+        # Associations with or without a direction, and no claim of causation.
+        Predicate("associated_with", "associated with", 0, False, None, "biolink:associated_with", (), None),
         Predicate("positively_correlated_with", "positively correlated with", +1, False, None,
                   "biolink:positively_correlated_with", (), None),
         Predicate("negatively_correlated_with", "negatively correlated with", -1, False, None,
