@@ -426,4 +426,6 @@ REVIEW_SECTIONS: dict[str, str] = {
     "6": "Conclusion",
     "T1": "Table 1: clinical studies of ICI plus anti-angiogenic combinations",
     "T2": "Table 2: candidate biomarkers",
+    # For statements added from other sources (a user extending the graph): not in the review.
+    "external": "Not from the review: added from the source named in the row",
 }
