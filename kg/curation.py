@@ -114,6 +114,10 @@ def read(data_dir: Path | None = None, check: bool = True) -> ReadResult:
 # --------------------------------------------------------------------------------------------------
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _split(cell: str, sep: str) -> list[str]:
     return [x.strip() for x in cell.split(sep) if x.strip()]
 
@@ -380,10 +384,10 @@ class _Builder:
             for drug in trial.drugs:
                 self.kg.statements.append(Statement(
                     subject=drug, predicate="tested_in", object=trial.id,
-                    text=f"{self.kg.label(drug)} was given in {trial.label}.", **common))  # type: ignore[arg-type]
+                    text=_sentence(f"{self.kg.label(drug)} was given in {trial.label}."), **common))  # type: ignore[arg-type]
             self.kg.statements.append(Statement(
                 subject=trial.id, predicate="studies", object=trial.condition,
-                text=f"{trial.label} enrolled patients with {self.kg.label(trial.condition)}.",
+                text=_sentence(f"{trial.label} enrolled patients with {self.kg.label(trial.condition)}."),
                 **common))  # type: ignore[arg-type]
 
 
