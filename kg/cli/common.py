@@ -12,6 +12,8 @@ import click
 if TYPE_CHECKING:
     from kg.lookup import NameIndex
     from kg.model import KG, Entity
+    from kg.pathgraph import PathGraph
+    from kg.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +29,28 @@ class UserError(click.ClickException):
 
 class Group(click.Group):
     """A click group that turns library errors about user input into :class:`UserError`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `--store DIR` is a group option; accept it after the command too (`kg path A B --store DIR`),
+        # unless that command defines a --store of its own.
+        args = list(args)
+        sub = next((self.commands[a] for a in args if a in self.commands), None)
+        if sub is not None and any("--store" in p.opts for p in sub.params):
+            return super().parse_args(ctx, args)
+        hoisted: list[str] = []
+        i = 0
+        while i < len(args):
+            if args[i] == "--":
+                break
+            if args[i] == "--store" and i + 1 < len(args) and i > 0:
+                hoisted += args[i:i + 2]
+                del args[i:i + 2]
+                continue
+            if args[i].startswith("--store=") and i > 0:
+                hoisted.append(args.pop(i))
+                continue
+            i += 1
+        return super().parse_args(ctx, hoisted + args)
 
     def invoke(self, ctx: click.Context) -> Any:
         from kg.curation import DataError
@@ -56,10 +80,15 @@ class Group(click.Group):
 class State:
     """Per-invocation state: the data folder and the graph, loaded at most once."""
 
-    def __init__(self, data_dir: Path | None):
+    def __init__(self, data_dir: Path | None, store_dir: Path | None = None):
         self.data_dir = data_dir
+        #: ``--store DIR``: a persistent store built by ``kg import`` (None: the curated graph only).
+        self.store_dir = store_dir
         self._kg: KG | None = None
         self._index: NameIndex | None = None
+        self._store: Store | None = None
+        self._path_graph: PathGraph | None = None
+        self._sparql_store: Any = None
 
     @property
     def kg(self) -> KG:
@@ -78,7 +107,99 @@ class State:
         return self._index
 
     def resolve(self, name: str) -> Entity:
-        return self.index.resolve(name)
+        """The entity ``name`` names: curated first, then (with --store) the store's node table."""
+        from kg.curation import DataError
+        from kg.lookup import UnknownEntity
+        from kg.model import Curie
+
+        if self.store is None:
+            return self.index.resolve(name)
+        if self._kg is None and Curie.looks_like(name):
+            # A CURIE the store knows needs no curated graph (keeps `kg path --store` fast).
+            found = self._store_entity(name)
+            if found is not None:
+                return found
+        try:
+            return self.index.resolve(name)
+        except (UnknownEntity, DataError):
+            # With --store, names the curated graph does not know (or cannot load) go to the store.
+            found = self._store_entity(name)
+            if found is None:
+                raise
+            return found
+
+    def _store_entity(self, name: str) -> Entity | None:
+        from kg.lookup import AmbiguousEntity
+        from kg.model import Curie, CurieError, Entity
+
+        st = self.store
+        assert st is not None
+        hits: list[int] = []
+        if Curie.looks_like(name):
+            try:
+                i = st.node(str(Curie.parse(name)))
+            except CurieError:
+                i = None
+            hits = [i] if i is not None else []
+        hits = hits or st.nodes_named(name)
+        ents = [Entity(Curie.parse(st.ids[i]), st.labels[i], st.category(i),
+                       tuple(s for s in st.synonyms[i].split("|") if s)) for i in hits[:10]]
+        if len(ents) > 1:
+            listed = ", ".join(f"{e.label} ({e.id})" for e in ents)
+            raise AmbiguousEntity(f"{name!r} is ambiguous: it names {listed}", name, ents)
+        return ents[0] if ents else None
+
+    @property
+    def store(self) -> Store | None:
+        """The opened ``--store`` (memory-mapped; milliseconds to open), or None without --store."""
+        if self._store is None and self.store_dir is not None:
+            from kg.store import Store, StoreError
+
+            try:
+                self._store = Store(self.store_dir)
+            except StoreError as exc:
+                raise UserError(str(exc)) from None
+        return self._store
+
+    def path_graph(self) -> PathGraph:
+        """The graph mechanism paths run on: the store's arrays with --store, else the curated graph.
+
+        With --store the curated graph is loaded only if it validates (its statements give curated
+        edges their full records); the store already holds the curated edges themselves.
+        """
+        if self._path_graph is None:
+            if self.store is not None:
+                from kg.curation import DataError
+                from kg.pathgraph_store import StorePathGraph
+
+                def curated() -> KG | None:
+                    try:
+                        return self.kg
+                    except DataError:
+                        return None
+
+                self._path_graph = StorePathGraph(self.store, curated)
+            else:
+                from kg.graph import to_networkx
+                from kg.pathgraph import as_pathgraph
+
+                self._path_graph = as_pathgraph(to_networkx(self.kg))
+        return self._path_graph
+
+    def sparql_store(self) -> Any:
+        """A ``pyoxigraph.Store`` to query: the store's on-disk Oxigraph (read-only) with --store,
+        else an in-memory one filled from the curated graph and the ontology (:func:`kg.sparql.fill_store`).
+        Both hold the ontology when the curated graph is in them."""
+        if self._sparql_store is None:
+            if self.store is not None:
+                self._sparql_store = self.store.oxigraph()
+            else:
+                import pyoxigraph
+
+                from kg.sparql import fill_store
+
+                self._sparql_store = fill_store(pyoxigraph.Store(), self.kg)
+        return self._sparql_store
 
 
 pass_state = click.make_pass_decorator(State)

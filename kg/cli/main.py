@@ -12,16 +12,19 @@ from kg.cli.common import Group, State, UserError, format_option, pass_state
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               envvar="IVKG_DATA", help="Curated data folder (default: the repository's data/).")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
+              envvar="IVKG_STORE", help="Persistent store built by `kg import` (also accepted after "
+              "the command).")
 @click.version_option(package_name="ivkg")
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path | None) -> None:
+def main(ctx: click.Context, data_dir: Path | None, store_dir: Path | None) -> None:
     """ivkg: the immune-vascular knowledge graph of ICI + anti-angiogenic therapy in melanoma.
 
     Exit codes: 0 success, 1 a user or data error (one line on stderr), 2 a usage error.
     """
     if data_dir is not None and not data_dir.is_dir():
         raise UserError(f"data folder not found: {data_dir}")
-    ctx.obj = State(data_dir)
+    ctx.obj = State(data_dir, store_dir)
 
 
 @main.command()
@@ -122,6 +125,12 @@ def search(state: State, text: str, limit: int, fmt: str) -> None:
     from kg.render import table, to_json
 
     hits = do_search(state.kg, state.index, text, limit)
+    if state.store is not None:  # the merged graph's names too, best first
+        st = state.store
+        known = {h["id"] for h in hits}
+        extra = [{"id": st.ids[i], "label": st.labels[i], "category": st.category(i), "score": round(sc, 3)}
+                 for i, sc in st.search(text, limit) if st.ids[i] not in known]
+        hits = sorted(hits + extra, key=lambda h: -float(h["score"]))[:limit]
     if fmt == "json":
         click.echo(to_json(hits))
         return
@@ -143,7 +152,14 @@ def show(state: State, entity: str, fmt: str) -> None:
     from kg.cards import entity_card
     from kg.render import coloured_sign, heading, table, to_json
 
-    card = entity_card(state.kg, state.resolve(entity))
+    ent = state.resolve(entity)
+    graph = state.kg
+    if state.store is not None:  # the entity's statements in the merged graph, curated and imported
+        from kg.store_views import kg_of, neighbourhood
+
+        pg = state.path_graph()
+        graph = kg_of(pg, neighbourhood(pg, [str(ent.id)], 1)[0], state.kg)
+    card = entity_card(graph, ent)
     if fmt == "json":
         click.echo(to_json(card))
         return
