@@ -19,10 +19,8 @@ _EXIT = ("\n\nExit codes: 0 success (also when no path is found: the list is emp
 
 
 def _graph(state: State) -> Any:
-    from kg.graph import to_networkx
-    from kg.pathgraph import as_pathgraph
-
-    return as_pathgraph(to_networkx(state.kg))
+    # The curated graph, or with --store the merged graph's memory-mapped arrays.
+    return state.path_graph()
 
 
 def _node(state: State, name: str) -> str:
@@ -202,7 +200,7 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     drugs = _regimen(state, regimen)
     res = _run(regimen_effect, _graph(state), state.kg, drugs, _outcomes(state, outcomes),
                max_length=max_length, **_common(predicates, min_evidence, species, timeout))
-    payload = {"regimen": " + ".join(state.kg.label(state.resolve(d).id) for d in drugs),
+    payload = {"regimen": " + ".join(state.resolve(d).label for d in drugs),
                **res.to_json()}
     if fmt == "json":
         click.echo(to_json(payload))

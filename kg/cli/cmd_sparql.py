@@ -34,18 +34,17 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Stop after SECONDS.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True)
-@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Query an existing on-disk Oxigraph store instead of the curated graph.")
 @click.option("--endpoint", help="Run the query on a remote SPARQL endpoint (its query URL).")
 @click.option("--allow-update", is_flag=True, help="Allow INSERT/DELETE/... on the in-memory copy.")
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM (remote data).")
 @pass_state
 def sparql(state: State, query: str | None, query_file: Path | None, query_name: str | None,
            params: tuple[str, ...], fmt: str, timeout: float | None, engine: str,
-           store_dir: Path | None, endpoint: str | None, allow_update: bool, allow_remote: bool) -> None:
+           endpoint: str | None, allow_update: bool, allow_remote: bool) -> None:
     """Run a SPARQL query on the graph (standard prefixes predeclared: hgnc:12680 works as is).
 
-    Give the query as QUERY, with --file, or by --name from the library.
+    Give the query as QUERY, with --file, or by --name from the library. With the global
+    --store DIR it runs on the store built by `kg import` (Oxigraph engine only).
     """
     from kg.sparql import SparqlError, open_engine, to_term
     from kg.sparql_format import format_result
@@ -69,10 +68,13 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
         check_safe(info, allow_update=allow_update, allow_remote=allow_remote)
         if endpoint is not None:
             eng = open_engine(endpoint=endpoint)
-        elif store_dir is not None:
-            import pyoxigraph as ox
-
-            eng = open_engine(store=ox.Store.read_only(str(store_dir)))
+        elif state.store_dir is not None:
+            if engine != "oxigraph":
+                raise UserError("--store is queried with the oxigraph engine; drop --engine rdflib")
+            if info.is_update and allow_update:
+                raise UserError("a --store is read-only here: updates run on the in-memory curated graph "
+                                "(without --store) or on an --endpoint")
+            eng = open_engine(store=state.sparql_store())
         else:
             eng = open_engine(state.kg, engine=engine)
         if info.is_update:

@@ -118,8 +118,10 @@ def build_view(
         drugs = [str(e.id) for e in resolve_regimen(state.index, regimen)] if regimen else None
         if radius is not None and not (focus or regimen):
             raise UserError("--radius goes with --focus or --regimen")
+        graph_kg = kg if state.store is None else _store_kg(state, focus_id, radius, path, drugs,
+                                                            max_length, limit)
         return select(
-            to_networkx(kg),
+            to_networkx(graph_kg),
             focus=focus_id,
             radius=radius,
             path=path,
@@ -127,10 +129,42 @@ def build_view(
             filters=filters,
             max_length=max_length,
             limit=limit,
-            kg=kg,
+            kg=graph_kg,
         )
     except (ViewError, RegimenError, PathError) as exc:
         raise UserError(str(exc)) from None
+
+
+def _store_kg(state: State, focus: str | None, radius: int | None, path: tuple[str, str] | None,
+              drugs: list[str] | None, max_length: int, limit: int) -> Any:
+    """With --store: the model of just the part of the merged graph the view can touch."""
+    import click as _click
+
+    from kg.paths import find_paths
+    from kg.store_views import MAX_NODES, kg_of, neighbourhood
+
+    assert state.store is not None
+    g = state.path_graph()
+    from kg.curation import DataError
+
+    try:
+        curated = state.kg
+    except DataError:  # the store carries its own copy of the curated edges
+        curated = None
+    if path is not None:
+        found = find_paths(g, path[0], path[1], max_length=max_length, limit=limit)
+        nodes = sorted({n for p in found.paths for n in p.nodes} | set(path))
+    elif focus is not None or drugs:
+        seeds = [focus] if focus else list(drugs or [])
+        nodes, cut = neighbourhood(g, seeds, radius if radius is not None else (1 if focus else 2))
+        if cut:
+            _click.echo(f"kg: note: the neighbourhood was cut at {MAX_NODES} entities", err=True)
+    else:
+        if state.store.n_edges > 50_000:
+            raise UserError(f"the store holds {state.store.n_edges:,} edges: select a view with --focus, "
+                            "--path or --regimen (or query it with `kg sparql --store`)")
+        nodes = list(g.nodes())
+    return kg_of(g, nodes, curated)
 
 
 def _write_error(path: Path, exc: OSError) -> UserError:
