@@ -80,7 +80,7 @@ def fmt_cmd(state: State, check: bool) -> None:
               default=Path("build"), show_default=True, help="Output folder.")
 @pass_state
 def build(state: State, out_dir: Path) -> None:
-    """Validate, then write the graph (Turtle, N-Triples, GraphML, manifest) to --out."""
+    """Validate, then write the graph (Turtle, N-Triples and a manifest with digests) to --out."""
     from kg.build import build_graph
 
     manifest = build_graph(state.kg, out_dir)
