@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -52,11 +51,10 @@ def test_graph_size(big):
     assert min(big.out_degree(h) + big.in_degree(h) for h in HUBS) > 9_000
 
 
-def test_hubs_are_skipped_and_search_is_fast(big):
-    t0 = time.monotonic()
+def test_hubs_are_skipped_and_search_stays_small(big):
     res = find_paths(big, SOURCE, TARGET, limit=5)
-    elapsed = time.monotonic() - t0
-    assert elapsed < 1.0, elapsed
+    # The work done, not the wall time, is what the test pins down (speed is measured in bench/).
+    assert res.expanded < 100, res.expanded
     assert res.paths[0].nodes == [SOURCE, "chain1", "chain2", TARGET]
     assert res.paths[0].net_sign == -1 and res.paths[0].score == 4.0
     assert res.truncated is True
@@ -73,14 +71,12 @@ def test_limit_on_hub_paths(big):
 
 
 def test_timeout_without_hub_culling(big):
-    # An impossible --via forces the search to look at every path: it must stop at the budget.
-    t0 = time.monotonic()
+    # An impossible --via forces the search to look at every path: the time budget, not the
+    # (unbounded) expansion budget, is what stops it, and it says so.
     res = find_paths(big, SOURCE, TARGET, via=["chain1", "n7"], hub_degree=10**9, timeout=0.3,
                      max_expansions=10**9)
-    elapsed = time.monotonic() - t0
     assert res.truncated and res.reason == "timeout"
     assert res.paths == []
-    assert elapsed < 2.0, elapsed
 
 
 def test_expansion_budget(big):
@@ -91,13 +87,9 @@ def test_expansion_budget(big):
 def test_loops_and_neighbors_are_bounded(big):
     loops = find_loops(big, "chain1", max_length=4, limit=10, timeout=1.0)
     assert [(p.nodes, p.net_sign) for p in loops.loops] == [(["chain1", "chain2", "chain1"], -1)]
-    t0 = time.monotonic()
     everywhere = find_loops(big, max_length=4, limit=10, timeout=0.3)
-    assert time.monotonic() - t0 < 1.0
     assert everywhere.truncated and everywhere.reason == "timeout"
-    t0 = time.monotonic()
     reached = neighbors(big, SOURCE, "down", 3, limit=1000, timeout=0.5)
-    assert time.monotonic() - t0 < 1.5
     assert {r.node for r in reached if r.depth == 1} >= set(HUBS)
     assert all(not set(p.nodes[1:-1]) & set(HUBS) for r in reached for p in r.paths)
     assert max(r.depth for r in reached) == 3

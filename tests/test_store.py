@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -78,10 +77,13 @@ def test_name_resolution(store: Path) -> None:
     assert [st.labels[i] for i, _ in st.search("gene")] == ["gene one", "gene two"]
 
 
-def test_open_is_fast_and_missing_store_is_a_clear_error(store: Path, tmp_path: Path) -> None:
-    t = time.perf_counter()
-    Store(store)
-    assert time.perf_counter() - t < 0.5
+def test_open_maps_arrays_and_missing_store_is_a_clear_error(store: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    st = Store(store)
+    # Opening maps the arrays instead of reading them, which is why it costs milliseconds at any size
+    # (timed in bench/): the edge arrays are views on the files.
+    assert isinstance(st.e_s, np.memmap) or isinstance(getattr(st.e_s, "base", None), np.memmap)
     with pytest.raises(StoreError, match="store not found"):
         Store(tmp_path / "nope")
     code, _, err = kg_run("--store", str(tmp_path / "nope"), "store")
