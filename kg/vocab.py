@@ -301,6 +301,9 @@ EVIDENCE_LEVELS: dict[str, EvidenceLevel] = {
     for e in (
         EvidenceLevel("established_pharmacology", "established pharmacology", 6, "ECO:0000312",
                       "A drug's mechanism of action as recorded by drug authorities."),
+        EvidenceLevel("established_biology", "established biology", 6, "ECO:0000312",
+                      "A molecular fact (a ligand and its receptor, a family membership) as recorded by "
+                      "a curated authority such as UniProt or MeSH."),
         EvidenceLevel("clinical", "clinical", 5, "ECO:0007121",
                       "Observed in patients in a clinical study."),
         EvidenceLevel("clinical_translational", "clinical-translational", 4, "ECO:0007121",

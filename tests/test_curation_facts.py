@@ -336,3 +336,16 @@ def test_trial_design(kg: KG, name: str, phase: str, centres: str, condition: st
 
 def test_seven_trials(kg: KG) -> None:
     assert len(kg.trials) == 7
+
+
+def test_authority_recorded_molecular_facts_are_established_biology(curated_kg) -> None:
+    """Ligand-receptor pairs and family memberships sourced to UniProt/MeSH are not review assertions."""
+    from kg.model import Curie
+
+    pairs = {("HGNC:12680", "HGNC:6307"), ("HGNC:485", "HGNC:11724"), ("HGNC:17635", "HGNC:8760")}
+    found = {(str(st.subject), str(st.object)): st for st in curated_kg.statements if st.predicate == "binds"}
+    for pair in pairs:
+        st = found[pair]
+        assert st.evidence == "established_biology", pair
+        assert any(s.prefix == "UniProtKB" for s in st.sources)
+    assert Curie.parse("UniProtKB:P35968") in found[("HGNC:12680", "HGNC:6307")].sources  # VEGFR2 record
