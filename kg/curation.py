@@ -69,6 +69,8 @@ class ReadResult:
     problems: list[Problem]
     #: (file, line, column, written, canonical) for names that ``kg fmt`` rewrites.
     rewrites: list[tuple[str, int, str, str, str]] = field(default_factory=list)
+    #: The name index built while reading (every entity's id, label, synonyms, xrefs).
+    index: NameIndex | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -77,10 +79,16 @@ class ReadResult:
 
 def load(data_dir: Path | None = None) -> KG:
     """Load the curated graph; raise :class:`DataError` if it has any error."""
+    return load_indexed(data_dir)[0]
+
+
+def load_indexed(data_dir: Path | None = None) -> tuple[KG, NameIndex]:
+    """The curated graph and the name index built while reading it (so callers need not rebuild it)."""
     result = read(data_dir)
     if result.errors:
         raise DataError(result.errors)
-    return result.kg
+    assert result.index is not None
+    return result.kg, result.index
 
 
 def read(data_dir: Path | None = None, check: bool = True) -> ReadResult:
@@ -102,7 +110,7 @@ def read(data_dir: Path | None = None, check: bool = True) -> ReadResult:
     for row in tables["outcomes"]:
         b.outcome(row)
     b.derive_trial_statements()
-    result = ReadResult(b.kg, b.problems, b.rewrites)
+    result = ReadResult(b.kg, b.problems, b.rewrites, b.index)
     if check:
         from kg.validate import check_kg
 

@@ -61,9 +61,12 @@ def resolve_regimen(index: NameIndex, text: str) -> list[Entity]:
     return list(out.values())
 
 
-def key_outcomes(kg: KG, names: Iterable[str] = KEY_OUTCOMES) -> list[Curie]:
-    """The entities of the key outcomes present in ``kg`` (names that resolve to nothing are skipped)."""
-    index = NameIndex.build(kg.entities.values())
+def key_outcomes(kg: KG, names: Iterable[str] = KEY_OUTCOMES,
+                 index: NameIndex | None = None) -> list[Curie]:
+    """The entities of the key outcomes present in ``kg`` (names that resolve to nothing are skipped).
+
+    Pass the graph's ``index`` when you have it; otherwise one is built."""
+    index = index or NameIndex.build(kg.entities.values())
     out: list[Curie] = []
     for name in names:
         try:

@@ -173,8 +173,13 @@ def _regimen(state: State, text: str) -> list[str]:
     return [str(e.id) for e in _run(resolve_regimen, state.index, text)]
 
 
-def _outcomes(state: State, names: tuple[str, ...]) -> list[str] | None:
-    return [_node(state, n) for n in names] or None
+def _outcomes(state: State, names: tuple[str, ...]) -> list[str]:
+    """The outcomes asked for, or the key outcomes (named through the already-built index)."""
+    from kg.regimen import key_outcomes
+
+    if names:
+        return [_node(state, n) for n in names]
+    return [str(c) for c in key_outcomes(state.kg, index=state.index)]
 
 
 @main.command(epilog=_EXIT)

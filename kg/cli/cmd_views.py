@@ -121,7 +121,7 @@ def build_view(
         graph_kg = kg if state.store is None else _store_kg(state, focus_id, radius, path, drugs,
                                                             max_length, limit)
         return select(
-            to_networkx(graph_kg),
+            state.nx_graph() if state.store is None else to_networkx(graph_kg),
             focus=focus_id,
             radius=radius,
             path=path,

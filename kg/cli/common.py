@@ -89,22 +89,30 @@ class State:
         self._store: Store | None = None
         self._path_graph: PathGraph | None = None
         self._sparql_store: Any = None
+        self._nx: Any = None
 
     @property
     def kg(self) -> KG:
         if self._kg is None:
-            from kg.curation import load
+            from kg.curation import load_indexed
 
-            self._kg = load(self.data_dir)
+            self._kg, self._index = load_indexed(self.data_dir)
         return self._kg
 
     @property
     def index(self) -> NameIndex:
         if self._index is None:
-            from kg.lookup import NameIndex
-
-            self._index = NameIndex.build(self.kg.entities.values())
+            self.kg  # noqa: B018  (loading the graph builds its index)
+        assert self._index is not None
         return self._index
+
+    def nx_graph(self) -> Any:
+        """The curated graph as a networkx MultiDiGraph, built once per invocation."""
+        if self._nx is None:
+            from kg.graph import to_networkx
+
+            self._nx = to_networkx(self.kg)
+        return self._nx
 
     def resolve(self, name: str) -> Entity:
         """The entity ``name`` names: curated first, then (with --store) the store's node table."""
@@ -180,10 +188,9 @@ class State:
 
                 self._path_graph = StorePathGraph(self.store, curated)
             else:
-                from kg.graph import to_networkx
                 from kg.pathgraph import as_pathgraph
 
-                self._path_graph = as_pathgraph(to_networkx(self.kg))
+                self._path_graph = as_pathgraph(self.nx_graph())
         return self._path_graph
 
     def sparql_store(self) -> Any:
