@@ -23,7 +23,7 @@ import numpy as np
 # The project's vocabulary decides categories, predicates and the RDF shape.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.vocab import CATEGORIES, EVIDENCE_LEVELS, IVKG, PREDICATES, PREFIXES
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, IVKG, PREDICATES, PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -152,8 +152,8 @@ def statement_iri(s: str, pred: str, o: str) -> str:
 
 def write_ntriples(nodes: list[tuple[str, str, str]], edges: list[tuple[str, str, str, str]], out: Path,
                    source_iri: str) -> int:
-    """The triples ``kg import`` makes of the KGX files (see ``kg.importer.node_triples``)."""
-    from kg.importer import edge_ntriples, node_ntriples
+    """The triples ``kg import`` makes of the KGX files (see ``kg.store.builder.node_ntriples``)."""
+    from kg.store.builder import edge_ntriples, node_ntriples
 
     count = 0
     with (out / "graph.nt").open("w", encoding="utf-8", newline="\n") as f:
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     write_kgx(nodes, edges, args.out)
     triples = 0
     if not args.no_nt:
-        from kg.importer import source_iri
+        from kg.store.builder import source_iri
 
         triples = write_ntriples(nodes, edges, args.out, source_iri("edges.tsv"))
     print(f"{len(nodes)} nodes, {len(edges)} edges, {triples} triples -> {args.out}")

@@ -20,14 +20,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def curated_kg():
-    from kg.curation import load
+    from kg.curation.read import load
 
     return load(DATA)
 
 
 @pytest.fixture(scope="session")
 def curated_nx(curated_kg):
-    from kg.graph import to_networkx
+    from kg.graphs.nx import to_networkx
 
     return to_networkx(curated_kg)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import load
+from kg.curation.read import load
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 IVKG = "https://w3id.org/ivkg/"
@@ -16,7 +16,7 @@ IVKG = "https://w3id.org/ivkg/"
 def _rdf_view(kg):
     from rdflib import RDF, URIRef
 
-    from kg.rdf import to_rdflib
+    from kg.graphs.rdf import to_rdflib
 
     g = to_rdflib(kg)
     curie = URIRef(IVKG + "curie")
@@ -35,7 +35,7 @@ def _rdf_view(kg):
 
 
 def _nx_view(kg):
-    from kg.graph import to_networkx
+    from kg.graphs.nx import to_networkx
 
     g = to_networkx(kg)
     entities = set(g.nodes)
@@ -93,7 +93,7 @@ def test_rdf_conforms_to_shacl_shapes(which):
     from pyshacl import validate
     from rdflib import Graph
 
-    from kg.rdf import ontology_dir, to_rdflib
+    from kg.graphs.rdf import ontology_dir, to_rdflib
 
     kg = load(MINI if which == "mini" else None)
     data = to_rdflib(kg, include_ontology=True)

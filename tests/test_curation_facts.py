@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from kg.lookup import NameIndex
-from kg.model import KG, Statement, Trial
+from kg.core.model import KG, Statement, Trial
+from kg.curation.lookup import NameIndex
 
 pytestmark = pytest.mark.curated
 
@@ -296,7 +296,7 @@ def test_no_unexpected_trial_outcomes(kg: KG) -> None:
 
 
 def test_mbm_pfs_converts_to_table_1_months(kg: KG) -> None:
-    from kg.vocab import UNITS
+    from kg.core.vocab import UNITS
 
     (pfs,) = [o for o in kg.outcomes_of(trial(kg, MBM).id) if o.measure == "PFS_median"]
     assert pfs.value is not None
@@ -340,7 +340,7 @@ def test_seven_trials(kg: KG) -> None:
 
 def test_authority_recorded_molecular_facts_are_established_biology(curated_kg) -> None:
     """Ligand-receptor pairs and family memberships sourced to UniProt/MeSH are not review assertions."""
-    from kg.model import Curie
+    from kg.core.model import Curie
 
     pairs = {("HGNC:12680", "HGNC:6307"), ("HGNC:485", "HGNC:11724"), ("HGNC:17635", "HGNC:8760")}
     found = {(str(st.subject), str(st.object)): st for st in curated_kg.statements if st.predicate == "binds"}

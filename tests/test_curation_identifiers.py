@@ -1,7 +1,7 @@
 """Every identifier in data/ is well formed and, where an offline copy of the authority exists, real.
 
 (a) Each CURIE (entity ids and xrefs, statement sources, trial ids and publications, publication ids)
-    matches its prefix's pattern in bioregistry, and our own patterns in ``kg.vocab`` agree with
+    matches its prefix's pattern in bioregistry, and our own patterns in ``kg.core.vocab`` agree with
     bioregistry's.
 (b) Entity ids and xrefs from HGNC, CL, MONDO, ChEBI, UniProt, EFO, GO, HP, MeSH, MGI and DrugBank exist
     in an offline copy of the authority (not deprecated), and an entity's official label or symbol is
@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 
-from kg.curation import load
-from kg.model import Curie
-from kg.vocab import PREFIXES
+from kg.core.model import Curie
+from kg.core.vocab import PREFIXES
+from kg.curation.read import load
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

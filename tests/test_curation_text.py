@@ -5,7 +5,7 @@
   the repository (``../shared`` in CI); outside CI the check skips when it is absent, in CI it fails.
 - Every statement is one full sentence: it starts with a capital letter (or a symbol such as a digit or
   Greek letter) and ends with a full stop.
-- ``kg.coverage`` reports statements for every content section of the review.
+- ``kg.curation.coverage`` reports statements for every content section of the review.
 - Every entity the review names resolves in the graph or is listed in ``data/exclusions/``.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.coverage import CONTENT_SECTIONS, coverage, exclusions
-from kg.lookup import NameIndex, UnknownEntity, normalise
-from kg.model import KG
+from kg.core.model import KG
+from kg.curation.coverage import CONTENT_SECTIONS, coverage, exclusions
+from kg.curation.lookup import NameIndex, UnknownEntity, normalise
 
 pytestmark = pytest.mark.curated
 

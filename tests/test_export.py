@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def views():
-    from kg.curation import load
-    from kg.graph import to_networkx
-    from kg.views import select
+    from kg.curation.read import load
+    from kg.graphs.nx import to_networkx
+    from kg.views.select import select
 
     kg = load(FIXTURE)
     g = to_networkx(kg)
@@ -88,7 +88,7 @@ def test_rdf_counts_of_the_views(views):
     # The path view: 3 entities, 2 statements and the publication-free provenance of each.
     assert counts["path"] < counts["focus"] < counts["whole"]
     whole = views["whole"]
-    from kg.rdf import to_ntriples
+    from kg.graphs.rdf import to_ntriples
 
     # The whole-graph view holds exactly what `kg build` writes.
     assert one(whole, Format.NTRIPLES).split("\n", 7)[-1] == to_ntriples(whole.kg)
@@ -270,8 +270,8 @@ def test_mermaid_lines_are_well_formed(views):
 def test_exports_are_byte_identical_across_processes(tmp_path):
     """Same view, different hash seeds: the same bytes in every format."""
     script = (
-        "import sys; from kg.curation import load; from kg.graph import to_networkx\n"
-        "from kg.views import select\n"
+        "import sys; from kg.curation.read import load; from kg.graphs.nx import to_networkx\n"
+        "from kg.views.select import select\n"
         "from kg.export import Format, export\n"
         f"kg = load({str(FIXTURE)!r}); v = select(to_networkx(kg), kg=kg)\n"
         "for f in Format: export(v, sys.argv[1] + '/' + f.value, f)\n"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import main
-from kg.mapping import map_category, map_predicate, normalise_id
+from kg.graphs.mapping import map_category, map_predicate, normalise_id
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store"
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def test_categories_and_identifiers_are_normalised() -> None:
 # -- merging and attribution ---------------------------------------------------------------------------
 
 def test_import_merges_with_curated_and_attributes_sources(store: Path) -> None:
-    from kg.store import Store
+    from kg.store.store import Store
 
     st = Store(store)
     assert st.sources == ["curated", "edges.tsv"]
@@ -181,7 +181,7 @@ NT_GOOD = ("<http://identifiers.org/hgnc/1111> <https://w3id.org/ivkg/increases_
 
 
 def test_ntriples_import_and_a_bad_line(store: Path, tmp_path: Path) -> None:
-    from kg.store import Store
+    from kg.store.store import Store
 
     bad = write(tmp_path, "g.nt", NT_GOOD + '<http://identifiers.org/hgnc/2> <http://x/p> "open .\n')
     before = generation(store)
@@ -241,7 +241,7 @@ def test_generated_graph_is_seeded() -> None:
 
 def test_end_to_end_path_on_the_store(big: Path) -> None:
     from kg.cli.common import State
-    from kg.paths import find_paths
+    from kg.paths.search import find_paths
 
     state = State(FIXTURE, big)
     g = state.path_graph()
@@ -284,7 +284,7 @@ def test_end_to_end_cli_with_store(big: Path, args: tuple[str, ...]) -> None:
         assert any(any(st.get("object") not in {"HGNC:12680", "HGNC:5438", "HGNC:17635"}
                        for st in p["steps"]) for p in paths), "expected paths through imported nodes"
     if args[0] == "sparql":
-        from kg.store import Store
+        from kg.store.store import Store
 
         (row,) = json.loads(out)["results"]["bindings"]
         assert int(row["n"]["value"]) == len(Store(big).oxigraph())
@@ -293,7 +293,7 @@ def test_end_to_end_cli_with_store(big: Path, args: tuple[str, ...]) -> None:
 @pytest.mark.curated
 def test_imported_ids_meet_the_real_curated_nodes(tmp_path: Path) -> None:
     """"hgnc:12680" in an imported file and HGNC:12680 (VEGF-A) in data/ are one node."""
-    from kg.store import Store
+    from kg.store.store import Store
 
     nodes, edges = write(tmp_path, "nodes.tsv", NODES), write(tmp_path, "edges.tsv", EDGES)
     res = CliRunner().invoke(main, ["import", str(nodes), str(edges), "--store", str(tmp_path / "s")])

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from kg.lookup import NameIndex, normalise
-from kg.model import Curie, CurieError, Entity, Outcome, Statement
+from kg.core.model import Curie, CurieError, Entity, Outcome, Statement
+from kg.curation.lookup import NameIndex, normalise
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_normalise_and_resolve():
     assert idx.resolve("cd274").id == ents[0].id
     assert idx.resolve("hgnc:17635").id == ents[0].id
     assert idx.resolve("B7 H1").id == ents[0].id
-    from kg.lookup import UnknownEntity
+    from kg.curation.lookup import UnknownEntity
 
     with pytest.raises(UnknownEntity) as err:
         idx.resolve("PD-L2")

@@ -1,4 +1,4 @@
-"""The ontology (ontology/ivkg.ttl) and the shapes (ontology/shapes.ttl) agree with kg.vocab."""
+"""The ontology (ontology/ivkg.ttl) and the shapes (ontology/shapes.ttl) agree with kg.core.vocab."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-import kg.vocab
+import kg.core.vocab
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-IVKG = Namespace(kg.vocab.IVKG)
+IVKG = Namespace(kg.core.vocab.IVKG)
 BIOLINK = "https://w3id.org/biolink/vocab/"
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -34,7 +34,7 @@ def shapes() -> Graph:
 
 def iri(curie: str) -> URIRef:
     prefix, local = curie.split(":", 1)
-    return URIRef(kg.vocab.PREFIXES[prefix].uri + local)
+    return URIRef(kg.core.vocab.PREFIXES[prefix].uri + local)
 
 
 def one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
@@ -73,16 +73,16 @@ def test_ontology_header(onto: Graph) -> None:
 # ------------------------------------------------------------------------------ classes
 
 
-@pytest.mark.parametrize("key", list(kg.vocab.CATEGORIES))
+@pytest.mark.parametrize("key", list(kg.core.vocab.CATEGORIES))
 def test_category_class(onto: Graph, key: str) -> None:
-    category = kg.vocab.CATEGORIES[key]
+    category = kg.core.vocab.CATEGORIES[key]
     node = IVKG[category.cls]
     assert (node, RDF.type, OWL.Class) in onto
     assert text(onto, node, RDFS.label) == category.label
     assert text(onto, node, SKOS.definition)
     assert text(onto, node, SKOS.notation) == key
     if category.parent:
-        assert one(onto, node, RDFS.subClassOf) == IVKG[kg.vocab.CATEGORIES[category.parent].cls]
+        assert one(onto, node, RDFS.subClassOf) == IVKG[kg.core.vocab.CATEGORIES[category.parent].cls]
     else:
         assert not list(onto.objects(node, RDFS.subClassOf))
     assert URIRef(BIOLINK + category.biolink.split(":", 1)[1]) in mapped(onto, node)
@@ -101,9 +101,9 @@ def test_structural_class(onto: Graph, name: str) -> None:
 # ------------------------------------------------------------------------------ relations
 
 
-@pytest.mark.parametrize("key", list(kg.vocab.PREDICATES))
+@pytest.mark.parametrize("key", list(kg.core.vocab.PREDICATES))
 def test_predicate_property(onto: Graph, key: str) -> None:
-    predicate = kg.vocab.PREDICATES[key]
+    predicate = kg.core.vocab.PREDICATES[key]
     node = IVKG[key]
     assert (node, RDF.type, OWL.ObjectProperty) in onto
     assert text(onto, node, RDFS.label) == predicate.label
@@ -118,13 +118,13 @@ def test_predicate_property(onto: Graph, key: str) -> None:
     qualifiers = {str(q) for q in onto.objects(node, IVKG.biolinkQualifier)}
     assert qualifiers == {f"{q}={value}" for q, value in predicate.biolink_qualifiers}
     domain = class_set(onto, one(onto, node, RDFS.domain))
-    assert domain == {IVKG[kg.vocab.CATEGORIES[k].cls] for k in predicate.subjects}
+    assert domain == {IVKG[kg.core.vocab.CATEGORIES[k].cls] for k in predicate.subjects}
     range_ = class_set(onto, one(onto, node, RDFS.range))
-    assert range_ == {IVKG[kg.vocab.CATEGORIES[k].cls] for k in predicate.objects}
+    assert range_ == {IVKG[kg.core.vocab.CATEGORIES[k].cls] for k in predicate.objects}
 
 
 def test_signed_causal_predicates_sit_under_increases_or_decreases(onto: Graph) -> None:
-    for predicate in kg.vocab.PREDICATES.values():
+    for predicate in kg.core.vocab.PREDICATES.values():
         parents = set(onto.objects(IVKG[predicate.key], RDFS.subPropertyOf))
         if predicate.causal and predicate.sign:
             assert parents == {IVKG.increases if predicate.sign > 0 else IVKG.decreases}, predicate.key
@@ -154,51 +154,51 @@ def test_every_ivkg_property_used_is_declared(onto: Graph) -> None:
         for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
         for s in onto.subjects(RDF.type, kind)
     }
-    used = {p for p in onto.predicates() if str(p).startswith(kg.vocab.IVKG)}
+    used = {p for p in onto.predicates() if str(p).startswith(kg.core.vocab.IVKG)}
     assert used <= declared, used - declared
 
 
 # ------------------------------------------------------------------------------ individuals
 
 
-@pytest.mark.parametrize("key", list(kg.vocab.EVIDENCE_LEVELS))
+@pytest.mark.parametrize("key", list(kg.core.vocab.EVIDENCE_LEVELS))
 def test_evidence_level(onto: Graph, key: str) -> None:
-    level = kg.vocab.EVIDENCE_LEVELS[key]
+    level = kg.core.vocab.EVIDENCE_LEVELS[key]
     node = IVKG[f"evidence/{key}"]
     assert (node, RDF.type, IVKG.EvidenceLevel) in onto
     assert text(onto, node, RDFS.label) == level.label
     assert text(onto, node, SKOS.definition)
     assert one(onto, node, IVKG.rank) == Literal(level.rank)
-    eco = {m for m in mapped(onto, node) if str(m).startswith(kg.vocab.PREFIXES["ECO"].uri)}
+    eco = {m for m in mapped(onto, node) if str(m).startswith(kg.core.vocab.PREFIXES["ECO"].uri)}
     assert eco == {iri(level.eco)}
 
 
-@pytest.mark.parametrize("key", list(kg.vocab.UNITS))
+@pytest.mark.parametrize("key", list(kg.core.vocab.UNITS))
 def test_unit(onto: Graph, key: str) -> None:
-    unit = kg.vocab.UNITS[key]
+    unit = kg.core.vocab.UNITS[key]
     nodes = list(onto.subjects(SKOS.notation, Literal(key)))
     units = [n for n in nodes if (n, RDF.type, IVKG.Unit) in onto]
-    assert unit.uo, f"unit {key} needs a UO id in kg.vocab (see ontology/MAPPINGS.md)"
+    assert unit.uo, f"unit {key} needs a UO id in kg.core.vocab (see ontology/MAPPINGS.md)"
     assert units == [iri(unit.uo)]
     assert text(onto, iri(unit.uo), RDFS.label)
 
 
-@pytest.mark.parametrize("key", list(kg.vocab.MEASURES))
+@pytest.mark.parametrize("key", list(kg.core.vocab.MEASURES))
 def test_measure(onto: Graph, key: str) -> None:
-    measure = kg.vocab.MEASURES[key]
+    measure = kg.core.vocab.MEASURES[key]
     node = IVKG[f"measure/{key}"]
     assert (node, RDF.type, IVKG.Measure) in onto
     assert text(onto, node, RDFS.label) == measure.label
     assert text(onto, node, SKOS.definition)
     allowed = set(onto.objects(node, IVKG.allowedUnit))
-    uo_ids = [kg.vocab.UNITS[u].uo for u in measure.units]
+    uo_ids = [kg.core.vocab.UNITS[u].uo for u in measure.units]
     assert allowed == {iri(uo) for uo in uo_ids if uo}
 
 
 def test_review_sections(onto: Graph) -> None:
     sections = {str(one(onto, s, SKOS.notation)): s for s in onto.subjects(RDF.type, IVKG.ReviewSection)}
-    assert set(sections) == set(kg.vocab.REVIEW_SECTIONS)
-    for key, title in kg.vocab.REVIEW_SECTIONS.items():
+    assert set(sections) == set(kg.core.vocab.REVIEW_SECTIONS)
+    for key, title in kg.core.vocab.REVIEW_SECTIONS.items():
         assert text(onto, sections[key], RDFS.label) == title
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.pathgraph import FilterError
-from kg.paths import PathError, find_loops, find_paths, neighbors
-from kg.regimen import RegimenError, explain_regimen, regimen_effect, resolve_regimen, split_regimen
+from kg.paths.graph import FilterError
+from kg.paths.reach import find_loops, neighbors
+from kg.paths.regimen import RegimenError, explain_regimen, regimen_effect, resolve_regimen, split_regimen
+from kg.paths.search import PathError, find_paths
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "paths"
 
@@ -22,21 +23,22 @@ PD1_CLASS = "ivkg:anti-pd-1-antibody"
 
 @pytest.fixture(scope="module")
 def kg():
-    from kg.curation import load
+    from kg.curation.read import load
 
     return load(FIXTURE)
 
 
 @pytest.fixture(scope="module")
 def g(kg):
-    from kg.graph import to_networkx
-    from kg.pathgraph import as_pathgraph
+    from kg.graphs.nx import to_networkx
+    from kg.paths.graph import as_pathgraph
 
     return as_pathgraph(to_networkx(kg))
 
 
 def test_fixture_is_valid_and_canonical():
-    from kg.curation import format_data, read
+    from kg.curation.fmt import format_data
+    from kg.curation.read import read
 
     assert [p for p in read(FIXTURE).problems] == []
     assert format_data(FIXTURE, check_only=True) == ([], [])
@@ -149,7 +151,7 @@ def test_neighbors(g):
 
 
 def test_split_and_resolve_regimen(kg):
-    from kg.lookup import NameIndex
+    from kg.curation.lookup import NameIndex
 
     assert split_regimen("atezolizumab+bevacizumab") == ["atezolizumab", "bevacizumab"]
     assert split_regimen("Atezolizumab & Avastin") == ["Atezolizumab", "Avastin"]
@@ -198,7 +200,7 @@ def test_explain_regimen(g, kg):
 
 
 def test_pathgraph_protocol(g):
-    from kg.pathgraph import ListGraph, PathGraph
+    from kg.paths.graph import ListGraph, PathGraph
 
     assert isinstance(g, PathGraph)
     assert isinstance(ListGraph(), PathGraph)

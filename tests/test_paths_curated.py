@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from kg.paths import find_loops, find_paths
+from kg.paths.reach import find_loops
+from kg.paths.search import find_paths
 
 pytestmark = pytest.mark.curated
 
@@ -19,7 +20,7 @@ MUCOSAL = "MONDO:0000544"
 
 @pytest.fixture(scope="module")
 def g(curated_nx):
-    from kg.pathgraph import as_pathgraph
+    from kg.paths.graph import as_pathgraph
 
     return as_pathgraph(curated_nx)
 

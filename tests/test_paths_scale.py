@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from kg.pathgraph import EdgeInfo, ListGraph
-from kg.paths import find_loops, find_paths, neighbors
+from kg.paths.graph import EdgeInfo, ListGraph
+from kg.paths.reach import find_loops, neighbors
+from kg.paths.search import find_paths
 
 N_NODES = 40_000
 N_EDGES = 200_000

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.sparql import QueryTimeout, RDFTerm, SparqlError, open_engine, to_term
-from kg.sparql_format import format_result
-from kg.sparql_library import get_query, list_queries
-from kg.sparql_safety import analyse, bind
+from kg.sparql.engine import QueryTimeout, RDFTerm, SparqlError, open_engine, to_term
+from kg.sparql.format import format_result
+from kg.sparql.library import get_query, list_queries
+from kg.sparql.safety import analyse, bind
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -18,7 +18,7 @@ INJECTION = 'x" } ; DROP ALL ; #'
 
 @pytest.fixture(scope="module")
 def mini_kg():
-    from kg.curation import load
+    from kg.curation.read import load
 
     return load(MINI)
 
@@ -52,7 +52,7 @@ def test_library_has_at_least_15_documented_queries():
 
 
 def test_library_runs_identically_on_both_engines_on_fixture(engines):
-    from kg.sparql_library import bind_params
+    from kg.sparql.library import bind_params
 
     for q in list_queries():
         params = bind_params(q, {})

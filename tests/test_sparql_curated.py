@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.sparql import open_engine
-from kg.sparql_library import bind_params, list_queries
+from kg.sparql.engine import open_engine
+from kg.sparql.library import bind_params, list_queries
 
 pytestmark = pytest.mark.curated
 
@@ -51,7 +51,7 @@ def test_trials_orr_above_50(ox):
 
 
 def test_regulators_of_vegf_a_by_name(curated_kg, ox):
-    from kg.lookup import NameIndex
+    from kg.curation.lookup import NameIndex
 
     index = NameIndex.build(curated_kg.entities.values())
     q = next(q for q in list_queries() if q.name == "regulators-of")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import main
-from kg.store import Store, StoreError
+from kg.store.store import Store, StoreError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store"
 
@@ -101,8 +101,8 @@ def test_reimport_swaps_generations(store: Path, tmp_path: Path) -> None:
 
 def test_state_gives_store_backed_graph_and_sparql(store: Path) -> None:
     from kg.cli.common import State
-    from kg.pathgraph import PathGraph
-    from kg.paths import find_paths
+    from kg.paths.graph import PathGraph
+    from kg.paths.search import find_paths
 
     state = State(FIXTURE, store)
     g = state.path_graph()

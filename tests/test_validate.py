@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import DataError, format_data, load, read
+from kg.curation.fmt import format_data
+from kg.curation.read import DataError, load, read
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 ST_HEADER = ("subject\tpredicate\tobject\tspecies\tmodel_system\tsetting\tevidence\tsection\trefs\t"

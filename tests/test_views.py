@@ -1,4 +1,4 @@
-"""Selecting views (kg.views) and the ``kg viz`` / ``kg export`` commands, on tests/fixtures/views."""
+"""Selecting views (kg.views.select) and the ``kg viz`` / ``kg export`` commands, on tests/fixtures/views."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.views import Filters, ViewError, select
+from kg.views.select import Filters, ViewError, select
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "views"
 BEV, PEM, VEGFA, PDL1, PD1 = "DRUGBANK:DB00112", "DRUGBANK:DB09037", "HGNC:12680", "HGNC:17635", "HGNC:8760"
@@ -15,8 +15,8 @@ INFIL = "ivkg:cd8-t-cell-infiltration"
 
 @pytest.fixture(scope="module")
 def kg_g():
-    from kg.curation import load
-    from kg.graph import to_networkx
+    from kg.curation.read import load
+    from kg.graphs.nx import to_networkx
 
     kg = load(FIXTURE)
     return kg, to_networkx(kg)
@@ -203,7 +203,7 @@ def test_view_commands_keep_imports_cheap():
 
 @pytest.mark.curated
 def test_curated_focus_and_path_views(curated_kg, curated_nx):
-    from kg.lookup import NameIndex
+    from kg.curation.lookup import NameIndex
 
     index = NameIndex.build(curated_kg.entities.values())
     vegfa = str(index.resolve("VEGF-A").id)

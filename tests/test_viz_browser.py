@@ -156,15 +156,15 @@ def browser():
 
 @pytest.fixture(scope="module")
 def fixture_graph():
-    from kg.curation import load
-    from kg.graph import to_networkx
+    from kg.curation.read import load
+    from kg.graphs.nx import to_networkx
 
     kg = load(FIXTURE)
     return kg, to_networkx(kg)
 
 
 def _check_page(browser: Chromium, view, html: Path, shot: str) -> dict[str, Any]:
-    from kg.viz import write_html
+    from kg.views.viz import write_html
 
     write_html(view, html)
     browser.errors.clear()
@@ -182,7 +182,7 @@ def _check_page(browser: Chromium, view, html: Path, shot: str) -> dict[str, Any
 
 
 def test_focus_page_offline_counts_and_no_errors(browser, fixture_graph, tmp_path):
-    from kg.views import select
+    from kg.views.select import select
 
     kg, g = fixture_graph
     view = select(g, focus="HGNC:12680", radius=1, kg=kg)
@@ -192,7 +192,7 @@ def test_focus_page_offline_counts_and_no_errors(browser, fixture_graph, tmp_pat
 
 
 def test_path_page_is_laid_out_left_to_right(browser, fixture_graph, tmp_path):
-    from kg.views import select
+    from kg.views.select import select
 
     kg, g = fixture_graph
     view = select(g, path=("DRUGBANK:DB00112", "ivkg:cd8-t-cell-infiltration"), kg=kg)
@@ -209,7 +209,7 @@ def test_no_script_from_data_runs(browser, fixture_graph, tmp_path):
     """The fixture has a node labelled <img src=x onerror=...> and a statement with <script>: after the
     page shows every node's and edge's details and tooltips, the title is unchanged and no element from
     the data exists."""
-    from kg.views import select
+    from kg.views.select import select
 
     kg, g = fixture_graph
     view = select(g, kg=kg)
@@ -238,7 +238,7 @@ def synthetic_view(n_nodes: int = 2000, n_edges: int = 4000):
 
     import networkx as nx
 
-    from kg.views import View
+    from kg.views.select import View
 
     rnd = random.Random(5)
     g = nx.MultiDiGraph()
@@ -272,7 +272,7 @@ def synthetic_view(n_nodes: int = 2000, n_edges: int = 4000):
 def test_2000_node_view_settles(browser, tmp_path):
     view = synthetic_view()
     html = tmp_path / "big.html"
-    from kg.viz import write_html
+    from kg.views.viz import write_html
 
     write_html(view, html)
     browser.errors.clear()
@@ -323,11 +323,11 @@ def test_curated_pages(browser, tmp_path, args, shot):
 
 def docs_screenshot(data: Path | None = None) -> Path:
     """The README screenshot: a focus view of VEGF-A (radius 1) from the curated data (or ``data``)."""
-    from kg.curation import load
-    from kg.graph import to_networkx
-    from kg.lookup import NameIndex
-    from kg.views import select
-    from kg.viz import write_html
+    from kg.curation.lookup import NameIndex
+    from kg.curation.read import load
+    from kg.graphs.nx import to_networkx
+    from kg.views.select import select
+    from kg.views.viz import write_html
 
     kg = load(data)
     focus = str(NameIndex.build(kg.entities.values()).resolve("VEGF-A").id)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from kg.cli.common import State, UserError, format_option, pass_state
-from kg.cli.main import main
 
 
-@main.command()
+@click.command()
 @format_option()
 @pass_state
 def coverage(state: State, fmt: str) -> None:
@@ -16,9 +15,9 @@ def coverage(state: State, fmt: str) -> None:
 
     Exits 1 when a section of the review has no statement curated from it.
     """
-    from kg.coverage import coverage as compute
-    from kg.curation import default_data_dir
-    from kg.render import table, to_json
+    from kg.core.render import table, to_json
+    from kg.curation.coverage import coverage as compute
+    from kg.curation.read import default_data_dir
 
     report = compute(state.kg, state.data_dir or default_data_dir())
     if fmt == "json":
@@ -33,3 +32,7 @@ def coverage(state: State, fmt: str) -> None:
                    f"references resolved to a verified PMID/DOI; {report['exclusions']} exclusions")
     if report["uncovered"]:
         raise UserError(f"no statements curated from section(s) {', '.join(report['uncovered'])}")
+
+
+#: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
+COMMANDS = [coverage]

@@ -1,4 +1,4 @@
-"""Mechanism commands: path, neighbors, loops, effect, explain (library: kg.paths, kg.regimen).
+"""Mechanism commands: path, neighbors, loops, effect, explain (library: kg.paths.search, kg.paths.regimen).
 
 Exit codes: 0 on success, including "no path found" (an empty list; table and md formats also say so on
 stderr); 1 for user errors (unknown or ambiguous entity, source equal to target, a predicate that is not
@@ -12,7 +12,6 @@ from typing import Any
 import click
 
 from kg.cli.common import FORMAT_TABLE_JSON_MD, State, UserError, format_option, pass_state
-from kg.cli.main import main
 
 _EXIT = ("\n\nExit codes: 0 success (also when no path is found: the list is empty), "
          "1 user error, 2 usage error.")
@@ -28,8 +27,8 @@ def _node(state: State, name: str) -> str:
 
 
 def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    from kg.pathgraph import FilterError
-    from kg.regimen import RegimenError
+    from kg.paths.graph import FilterError
+    from kg.paths.regimen import RegimenError
 
     try:
         return fn(*args, **kwargs)
@@ -38,7 +37,7 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _filters(fn: Any) -> Any:
-    from kg.vocab import EVIDENCE_LEVELS, PREDICATES
+    from kg.core.vocab import EVIDENCE_LEVELS, PREDICATES
 
     signed = [k for k, p in PREDICATES.items() if p.causal and p.signed]
     for opt in reversed([
@@ -61,7 +60,7 @@ def _common(predicates: tuple[str, ...], min_evidence: str | None, species: str 
             "timeout": timeout}
 
 
-@main.command(epilog=_EXIT)
+@click.command(epilog=_EXIT)
 @click.argument("source")
 @click.argument("target")
 @click.option("--max-length", default=4, show_default=True, type=click.IntRange(1, 8))
@@ -81,9 +80,9 @@ def path(state: State, source: str, target: str, max_length: int, limit: int, si
     Score = evidence rank of the weakest step (1-6) - 0.5 per extra step - hub penalty. Net sign is
     the product of the step signs. A drug also inherits the effects of its classes (member_of steps).
     """
-    from kg.explain import render_paths
-    from kg.paths import find_paths
-    from kg.render import to_json
+    from kg.core.render import to_json
+    from kg.paths.explain import render_paths
+    from kg.paths.search import find_paths
 
     src, dst = _node(state, source), _node(state, target)
     if src == dst:
@@ -104,7 +103,7 @@ def path(state: State, source: str, target: str, max_length: int, limit: int, si
     click.echo(render_paths(payload, fmt))
 
 
-@main.command(epilog=_EXIT)
+@click.command(epilog=_EXIT)
 @click.argument("entity")
 @click.option("--direction", type=click.Choice(["up", "down", "both"]), default="down",
               show_default=True, help="down: what ENTITY affects; up: what regulates ENTITY.")
@@ -118,9 +117,9 @@ def neighbors(state: State, entity: str, direction: str, depth: int, blocked: bo
               predicates: tuple[str, ...], min_evidence: str | None, species: str | None,
               timeout: float, fmt: str) -> None:
     """Upstream regulators or downstream effects of ENTITY, with the net sign of each reached node."""
-    from kg.explain import render_neighbors
-    from kg.paths import neighbors as find
-    from kg.render import to_json
+    from kg.core.render import to_json
+    from kg.paths.explain import render_neighbors
+    from kg.paths.reach import neighbors as find
 
     node = _node(state, entity)
     items = _run(find, _graph(state), node, direction, depth, perturbation=-1 if blocked else 1,
@@ -136,7 +135,7 @@ def neighbors(state: State, entity: str, direction: str, depth: int, blocked: bo
         click.echo(render_neighbors(found, fmt))
 
 
-@main.command(epilog=_EXIT)
+@click.command(epilog=_EXIT)
 @click.argument("entity", required=False)
 @click.option("--max-length", default=4, show_default=True, type=click.IntRange(1, 8))
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
@@ -148,9 +147,9 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
           predicates: tuple[str, ...], min_evidence: str | None, species: str | None, timeout: float,
           fmt: str) -> None:
     """Feedback loops (directed causal cycles), each positive or negative, through ENTITY or anywhere."""
-    from kg.explain import render_paths
-    from kg.paths import find_loops
-    from kg.render import to_json
+    from kg.core.render import to_json
+    from kg.paths.explain import render_paths
+    from kg.paths.reach import find_loops
 
     node = _node(state, entity) if entity else None
     res = _run(find_loops, _graph(state), node, max_length, 100000 if sign else limit,
@@ -168,21 +167,21 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
 
 
 def _regimen(state: State, text: str) -> list[str]:
-    from kg.regimen import resolve_regimen
+    from kg.paths.regimen import resolve_regimen
 
     return [str(e.id) for e in _run(resolve_regimen, state.index, text)]
 
 
 def _outcomes(state: State, names: tuple[str, ...]) -> list[str]:
     """The outcomes asked for, or the key outcomes (named through the already-built index)."""
-    from kg.regimen import key_outcomes
+    from kg.paths.regimen import key_outcomes
 
     if names:
         return [_node(state, n) for n in names]
     return [str(c) for c in key_outcomes(state.kg, index=state.index)]
 
 
-@main.command(epilog=_EXIT)
+@click.command(epilog=_EXIT)
 @click.argument("regimen")
 @click.option("--outcome", "outcomes", multiple=True,
               help="Outcome to assess (repeatable; default: the key immune and vascular outcomes).")
@@ -198,9 +197,9 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     Drugs are separated by "+", "," or "and"; a drug class may be named too. Conflicts (an outcome
     reached by paths of opposite sign) are shown with both sides.
     """
-    from kg.explain import render_effect
-    from kg.regimen import regimen_effect
-    from kg.render import to_json
+    from kg.core.render import to_json
+    from kg.paths.explain import render_effect
+    from kg.paths.regimen import regimen_effect
 
     drugs = _regimen(state, regimen)
     res = _run(regimen_effect, _graph(state), state.kg, drugs, _outcomes(state, outcomes),
@@ -214,7 +213,7 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     click.echo(render_effect(payload["outcomes"], fmt))
 
 
-@main.command(epilog=_EXIT)
+@click.command(epilog=_EXIT)
 @click.argument("regimen")
 @click.option("--outcome", "outcomes", multiple=True,
               help="Outcome to assess (repeatable; default: the key immune and vascular outcomes).")
@@ -228,11 +227,15 @@ def explain(state: State, regimen: str, outcomes: tuple[str, ...], predicates: t
 
     Example: kg explain "atezolizumab + bevacizumab" --format md > report.md
     """
-    from kg.explain import render_explain
-    from kg.regimen import explain_regimen
-    from kg.render import to_json
+    from kg.core.render import to_json
+    from kg.paths.explain import render_explain
+    from kg.paths.regimen import explain_regimen
 
     drugs = _regimen(state, regimen)
     report = _run(explain_regimen, state.kg, _graph(state), drugs, _outcomes(state, outcomes),
                   **_common(predicates, min_evidence, species, timeout))
     click.echo(to_json(report) if fmt == "json" else render_explain(report, fmt))
+
+
+#: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
+COMMANDS = [path, neighbors, loops, effect, explain]

@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from kg.cli.common import State, UserError, pass_state
-from kg.cli.main import main
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -21,7 +20,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@main.command()
+@click.command()
 @click.argument("query", required=False)
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Read the query from a file.")
@@ -46,10 +45,10 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
     Give the query as QUERY, with --file, or by --name from the library. With the global
     --store DIR it runs on the store built by `kg import` (Oxigraph engine only).
     """
-    from kg.sparql import SparqlError, open_engine, to_term
-    from kg.sparql_format import format_result
-    from kg.sparql_library import bind_params, get_query
-    from kg.sparql_safety import analyse, check_safe
+    from kg.sparql.engine import SparqlError, open_engine, to_term
+    from kg.sparql.format import format_result
+    from kg.sparql.library import bind_params, get_query
+    from kg.sparql.safety import analyse, check_safe
 
     sources = [x for x in (query, query_file, query_name) if x is not None]
     if len(sources) != 1:
@@ -88,14 +87,14 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
         raise UserError(str(exc)) from None
 
 
-@main.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @click.pass_context
 def queries(ctx: click.Context) -> None:
-    """List the named query library (kg/queries/*.rq) with titles and parameters."""
+    """List the named query library (kg/sparql/queries/*.rq) with titles and parameters."""
     if ctx.invoked_subcommand is not None:
         return
-    from kg.render import table
-    from kg.sparql_library import list_queries
+    from kg.core.render import table
+    from kg.sparql.library import list_queries
 
     rows = [[q.name, q.title, ", ".join(f"{p.name}={p.default}" for p in q.params)]
             for q in list_queries()]
@@ -106,8 +105,8 @@ def queries(ctx: click.Context) -> None:
 @click.argument("name")
 def queries_show(name: str) -> None:
     """Print one query of the library."""
-    from kg.sparql import SparqlError
-    from kg.sparql_library import get_query
+    from kg.sparql.engine import SparqlError
+    from kg.sparql.library import get_query
 
     try:
         click.echo(get_query(name).text, nl=False)
@@ -125,7 +124,7 @@ def oxigraph_binary() -> str:
     return found
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--timeout-s", "timeout_s", type=click.IntRange(min=1), help="Per-query time limit.")
@@ -136,7 +135,7 @@ def serve(state: State, host: str, port: int, timeout_s: int | None) -> None:
     import subprocess
     import tempfile
 
-    from kg.sparql import graph_ntriples
+    from kg.sparql.engine import graph_ntriples
 
     binary = oxigraph_binary()
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -175,7 +174,7 @@ def serve(state: State, host: str, port: int, timeout_s: int | None) -> None:
             raise UserError(f"oxigraph server exited with status {code}")
 
 
-@main.command()
+@click.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", "graph_iri", help="Named graph IRI (default: the default graph).")
 @click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace it).")
@@ -184,7 +183,7 @@ def push(state: State, endpoint: str, graph_iri: str | None, append: bool) -> No
     """Upload the graph (and ontology) to a SPARQL 1.1 Graph Store Protocol endpoint."""
     import urllib.parse
 
-    from kg.sparql import SparqlError, graph_ntriples, http_request
+    from kg.sparql.engine import SparqlError, graph_ntriples, http_request
 
     body = graph_ntriples(state.kg)
     target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
@@ -195,3 +194,7 @@ def push(state: State, endpoint: str, graph_iri: str | None, append: bool) -> No
         raise UserError(str(exc)) from None
     lines = body.count(b"\n")
     click.echo(f"pushed {lines} triples to {url}")
+
+
+#: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
+COMMANDS = [sparql, queries, serve, push]

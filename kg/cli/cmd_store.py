@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from kg.cli.common import State, UserError, format_option, pass_state
-from kg.cli.main import main
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--format", "in_format", type=click.Choice(["kgx", "nt", "ttl", "nq"]), default=None,
@@ -34,8 +33,8 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     Example:
       kg import nodes.tsv edges.tsv --format kgx --store big.kg
     """
-    from kg.importer import ImportFailed, import_files
-    from kg.render import to_json
+    from kg.core.render import to_json
+    from kg.store.importer import ImportFailed, import_files
 
     if state.store_dir is None:
         raise UserError("kg import needs a store: kg --store DIR import FILE...")
@@ -75,12 +74,12 @@ def _guess(files: tuple[Path, ...]) -> str:
     return kinds.pop()
 
 
-@main.command("store")
+@click.command("store")
 @format_option()
 @pass_state
 def store_cmd(state: State, fmt: str) -> None:
     """Describe the store given by --store DIR: sources, counts and files."""
-    from kg.render import to_json
+    from kg.core.render import to_json
 
     st = state.store
     if st is None:
@@ -93,3 +92,7 @@ def store_cmd(state: State, fmt: str) -> None:
         return
     click.echo(f"{payload['store']} ({payload['generation']}): {st.n_nodes} nodes, {st.n_edges} edges")
     click.echo("sources: " + ", ".join(st.sources))
+
+
+#: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
+COMMANDS = [import_cmd, store_cmd]

@@ -1,7 +1,7 @@
 """View commands: ``kg viz`` (an interactive, self-contained HTML page) and ``kg export`` (every format).
 
 Both take the same view options (one decorator), so the same options select the same nodes and edges in
-the page and in every export format. Library: kg.views, kg.viz, kg.export.
+the page and in every export format. Library: kg.views.select, kg.views.viz, kg.export.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg.cli.common import State, UserError, pass_state
-from kg.cli.main import main
 
 if TYPE_CHECKING:
-    from kg.views import View
+    from kg.views.select import View
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,10 +102,10 @@ def build_view(
     max_length: int,
     limit: int,
 ) -> View:
-    from kg.graph import to_networkx
-    from kg.paths import PathError
-    from kg.regimen import RegimenError, resolve_regimen
-    from kg.views import Filters, ViewError, select
+    from kg.graphs.nx import to_networkx
+    from kg.paths.regimen import RegimenError, resolve_regimen
+    from kg.paths.search import PathError
+    from kg.views.select import Filters, ViewError, select
 
     try:
         filters = Filters.parse(categories, predicates, min_evidence, sign, species)
@@ -140,12 +139,12 @@ def _store_kg(state: State, focus: str | None, radius: int | None, path: tuple[s
     """With --store: the model of just the part of the merged graph the view can touch."""
     import click as _click
 
-    from kg.paths import find_paths
-    from kg.store_views import MAX_NODES, kg_of, neighbourhood
+    from kg.paths.search import find_paths
+    from kg.store.views import MAX_NODES, kg_of, neighbourhood
 
     assert state.store is not None
     g = state.path_graph()
-    from kg.curation import DataError
+    from kg.curation.read import DataError
 
     try:
         curated = state.kg
@@ -171,7 +170,7 @@ def _write_error(path: Path, exc: OSError) -> UserError:
     return UserError(f"cannot write {path}: {exc.strerror or exc}")
 
 
-@main.command()
+@click.command()
 @view_options
 @click.option(
     "--out",
@@ -190,7 +189,7 @@ def viz(state: State, out: Path, **opts: Any) -> None:
       kg viz --path bevacizumab "CD8+ T-cell infiltration" --out path.html
       kg viz --regimen "atezolizumab + bevacizumab" --min-evidence preclinical_in_vivo --out regimen.html
     """
-    from kg.viz import write_html
+    from kg.views.viz import write_html
 
     view = build_view(state, **opts)
     if not view.nodes:
@@ -202,7 +201,7 @@ def viz(state: State, out: Path, **opts: Any) -> None:
     click.echo(f"wrote {out} ({len(view.nodes)} entities, {len(view.edges)} statements)")
 
 
-@main.command("export")
+@click.command("export")
 @click.option(
     "--format",
     "fmt",
@@ -244,3 +243,7 @@ def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"exported {len(view.nodes)} entities, {len(view.edges)} statements as {format_.value}")
+
+
+#: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
+COMMANDS = [viz, export_cmd]

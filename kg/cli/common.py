@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from kg.lookup import NameIndex
-    from kg.model import KG, Entity
-    from kg.pathgraph import PathGraph
-    from kg.store import Store
+    from kg.core.model import KG, Entity
+    from kg.curation.lookup import NameIndex
+    from kg.paths.graph import PathGraph
+    from kg.store.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,9 +53,9 @@ class Group(click.Group):
         return super().parse_args(ctx, hoisted + args)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from kg.curation import DataError
-        from kg.lookup import EntityLookupError
-        from kg.model import CurieError
+        from kg.core.model import CurieError
+        from kg.curation.lookup import EntityLookupError
+        from kg.curation.read import DataError
 
         try:
             return super().invoke(ctx)
@@ -94,7 +94,7 @@ class State:
     @property
     def kg(self) -> KG:
         if self._kg is None:
-            from kg.curation import load_indexed
+            from kg.curation.read import load_indexed
 
             self._kg, self._index = load_indexed(self.data_dir)
         return self._kg
@@ -109,16 +109,16 @@ class State:
     def nx_graph(self) -> Any:
         """The curated graph as a networkx MultiDiGraph, built once per invocation."""
         if self._nx is None:
-            from kg.graph import to_networkx
+            from kg.graphs.nx import to_networkx
 
             self._nx = to_networkx(self.kg)
         return self._nx
 
     def resolve(self, name: str) -> Entity:
         """The entity ``name`` names: curated first, then (with --store) the store's node table."""
-        from kg.curation import DataError
-        from kg.lookup import UnknownEntity
-        from kg.model import Curie
+        from kg.core.model import Curie
+        from kg.curation.lookup import UnknownEntity
+        from kg.curation.read import DataError
 
         if self.store is None:
             return self.index.resolve(name)
@@ -137,8 +137,8 @@ class State:
             return found
 
     def _store_entity(self, name: str) -> Entity | None:
-        from kg.lookup import AmbiguousEntity
-        from kg.model import Curie, CurieError, Entity
+        from kg.core.model import Curie, CurieError, Entity
+        from kg.curation.lookup import AmbiguousEntity
 
         st = self.store
         assert st is not None
@@ -161,7 +161,7 @@ class State:
     def store(self) -> Store | None:
         """The opened ``--store`` (memory-mapped; milliseconds to open), or None without --store."""
         if self._store is None and self.store_dir is not None:
-            from kg.store import Store, StoreError
+            from kg.store.store import Store, StoreError
 
             try:
                 self._store = Store(self.store_dir)
@@ -177,8 +177,8 @@ class State:
         """
         if self._path_graph is None:
             if self.store is not None:
-                from kg.curation import DataError
-                from kg.pathgraph_store import StorePathGraph
+                from kg.curation.read import DataError
+                from kg.store.pathgraph import StorePathGraph
 
                 def curated() -> KG | None:
                     try:
@@ -188,14 +188,14 @@ class State:
 
                 self._path_graph = StorePathGraph(self.store, curated)
             else:
-                from kg.pathgraph import as_pathgraph
+                from kg.paths.graph import as_pathgraph
 
                 self._path_graph = as_pathgraph(self.nx_graph())
         return self._path_graph
 
     def sparql_store(self) -> Any:
         """A ``pyoxigraph.Store`` to query: the store's on-disk Oxigraph (read-only) with --store,
-        else an in-memory one filled from the curated graph and the ontology (:func:`kg.sparql.fill_store`).
+        else an in-memory one filled from the curated graph and the ontology (:func:`kg.sparql.engine.fill_store`).
         Both hold the ontology when the curated graph is in them."""
         if self._sparql_store is None:
             if self.store is not None:
@@ -203,7 +203,7 @@ class State:
             else:
                 import pyoxigraph
 
-                from kg.sparql import fill_store
+                from kg.sparql.engine import fill_store
 
                 self._sparql_store = fill_store(pyoxigraph.Store(), self.kg)
         return self._sparql_store

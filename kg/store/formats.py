@@ -1,0 +1,209 @@
+"""Readers of the import formats: KGX TSV (nodes and edges) and RDF (N-Triples, N-Quads, Turtle).
+
+Readers only read: they yield numbered rows or triples, report malformed input through a
+:data:`~kg.store.report.Report` callback, and know nothing of the store being built. The importer
+(:mod:`kg.store.importer`) maps what they yield onto our vocabulary and into the store.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kg.store.report import MAX_LINE, ImportFailed, ImportProblem, Report
+
+#: A triple as the readers yield it: (line, subject IRI, predicate IRI, object IRI, object literal or
+#: None). Line is 0 where the parser does not say (Turtle).
+Triple = tuple[int, str, str, str, str | None]
+
+
+def _open(path: Path) -> IO[bytes]:
+    opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open  # type: ignore[assignment]
+    return opener(path, "rb")
+
+
+class Lines:
+    """Numbered lines of a (possibly gzipped) UTF-8 file, each capped at MAX_LINE bytes."""
+
+    def __init__(self, path: Path, report: Report, progress: Any = None):
+        self.path, self.report, self.progress = path, report, progress
+
+    def __iter__(self) -> Iterator[tuple[int, str, bool]]:
+        """(line number, text without the newline, ended by a newline)."""
+        n = 0
+        pending = 0
+        with _open(self.path) as f:
+            while True:
+                try:
+                    raw = f.readline(MAX_LINE + 1)
+                except (EOFError, OSError) as exc:  # truncated gzip stream
+                    self.report(n + 1, f"file is truncated or corrupt ({exc})", "malformed line")
+                    return
+                if not raw:
+                    break
+                n += 1
+                pending += len(raw)
+                if self.progress is not None and pending > 1 << 22:
+                    self.progress.update(pending)
+                    pending = 0
+                if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+                    size = len(raw)
+                    while raw and not raw.endswith(b"\n"):
+                        raw = f.readline(MAX_LINE)
+                        size += len(raw)
+                    self.report(n, f"line longer than {MAX_LINE} bytes ({size} bytes); skipped", "malformed line")
+                    continue
+                ended = raw.endswith(b"\n")
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.report(n, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",
+                                "malformed line")
+                    continue
+                yield n, text.rstrip("\r\n"), ended
+        if self.progress is not None:
+            self.progress.update(pending)
+
+
+# --------------------------------------------------------------------------------------------------
+# KGX TSV
+# --------------------------------------------------------------------------------------------------
+
+def read_header(path: Path) -> list[str]:
+    """The column names of a TSV file's first line (refusing a truncated, overlong or non-UTF-8 one)."""
+    try:
+        with _open(path) as f:
+            raw = f.readline(MAX_LINE + 1)
+    except (EOFError, OSError) as exc:
+        raise ImportFailed(ImportProblem(path.name, 1, f"file is truncated or corrupt ({exc})")) from None
+    if len(raw) > MAX_LINE:
+        raise ImportFailed(ImportProblem(path.name, 1, f"header line longer than {MAX_LINE} bytes"))
+    try:
+        return raw.decode("utf-8").rstrip("\r\n").split("\t")
+    except UnicodeDecodeError:
+        raise ImportFailed(ImportProblem(path.name, 1, "header is not valid UTF-8")) from None
+
+
+def kgx_kind(header: list[str]) -> str | None:
+    """``"edges"`` or ``"nodes"`` from a KGX header, or None when it is neither."""
+    cols = set(header)
+    if {"subject", "predicate", "object"} <= cols:
+        return "edges"
+    if "id" in cols:
+        return "nodes"
+    return None
+
+
+class KgxRows:
+    """The data rows of a KGX TSV file as ``(line, cells)``.
+
+    ``cells`` has one extra empty cell at the end, which is what :meth:`index` gives a column that the
+    header does not have, so ``cells[rows.index(name)]`` reads any column, present or not.
+    """
+
+    def __init__(self, path: Path, report: Report, progress: Any = None):
+        self.path, self.report, self.progress = path, report, progress
+        self.header: list[str] = []
+        self.columns: dict[str, int] = {}
+
+    def index(self, column: str) -> int:
+        return self.columns.get(column, -1)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        for line, text, ended in Lines(self.path, self.report, self.progress):
+            if not self.header:
+                self.header = text.split("\t")
+                self.columns = {h: i for i, h in enumerate(self.header)}
+                continue
+            if not text.strip():
+                continue
+            cells = text.split("\t")
+            if len(cells) != len(self.header):
+                hint = "; the file ends mid-line (truncated?)" if not ended else ""
+                self.report(line, f"{len(cells)} columns where the header has {len(self.header)}{hint}",
+                            "wrong column count")
+                continue
+            cells.append("")  # what a column missing from the header reads as (index len(header))
+            yield line, cells
+
+
+# --------------------------------------------------------------------------------------------------
+# RDF
+# --------------------------------------------------------------------------------------------------
+
+class NTriplesScan:
+    """The triples of a line-based RDF file (N-Triples, N-Quads), read fast and leniently: Oxigraph parses
+    the file for real when it is loaded, so this pass only collects what the path graph needs. ``triples``
+    counts the triple lines seen (set once the iteration is done)."""
+
+    def __init__(self, path: Path, report: Report, progress: Any = None):
+        self.path, self.report, self.progress = path, report, progress
+        self.triples = 0
+
+    def __iter__(self) -> Iterator[Triple]:
+        for line, text, _ in Lines(self.path, self.report, self.progress):
+            if not text.startswith(("<", "_:")):
+                continue
+            self.triples += 1
+            parts = text.split(" ", 2)
+            if len(parts) < 3 or not parts[1].startswith("<"):
+                continue
+            rest = parts[2]
+            if rest.startswith("<"):
+                yield line, parts[0][1:-1], parts[1][1:-1], rest[1:rest.find(">")], None
+            elif rest.startswith('"'):
+                end = rest.rfind('"')
+                lit = rest[1:end].replace('\\"', '"').replace("\\\\", "\\")
+                yield line, parts[0][1:-1], parts[1][1:-1], "", lit
+
+
+def turtle_triples(path: Path, name: str) -> Iterator[Triple]:
+    """The triples of a Turtle file with a named-node subject (a syntax error refuses the import)."""
+    import pyoxigraph as ox
+
+    try:
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            o_lit = t.object.value if isinstance(t.object, ox.Literal) else None
+            if isinstance(t.subject, ox.NamedNode):
+                yield 0, t.subject.value, t.predicate.value, t.object.value, o_lit
+    except SyntaxError as exc:
+        raise ImportFailed(ImportProblem(name, syntax_line(exc),
+                                         f"Turtle syntax error: {str(exc).splitlines()[0]}")) from None
+
+
+def syntax_line(exc: BaseException) -> int:
+    line = getattr(exc, "lineno", None)
+    return int(line) if isinstance(line, int) else 0
+
+
+def clean_copy(path: Path, fmt: str, out: Path, report: Report) -> None:
+    """Copy a line-based RDF file (N-Triples, N-Quads) without the lines Oxigraph cannot parse."""
+    import pyoxigraph as ox
+
+    rdf = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.N_QUADS
+    chunk: list[tuple[int, str]] = []
+
+    def flush(f: IO[str]) -> None:
+        text = "".join(t + "\n" for _, t in chunk)
+        try:
+            for _ in ox.parse(text.encode("utf-8"), rdf):
+                pass
+            f.write(text)
+        except SyntaxError:
+            for n, t in chunk:
+                try:
+                    for _ in ox.parse((t + "\n").encode("utf-8"), rdf):
+                        pass
+                    f.write(t + "\n")
+                except SyntaxError as exc:
+                    report(n, f"RDF syntax error: {str(exc).splitlines()[0]}", "RDF syntax error")
+        chunk.clear()
+
+    with out.open("w", encoding="utf-8") as f:
+        for n, text, _ in Lines(path, report):
+            chunk.append((n, text))
+            if len(chunk) >= 20000:
+                flush(f)
+        flush(f)

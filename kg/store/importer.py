@@ -1,0 +1,234 @@
+"""``kg import``: merge external graphs (Biolink KGX TSV, N-Triples, Turtle, N-Quads) with the curated one.
+
+The result is a fresh store generation (see :mod:`kg.store.store`) that replaces the live one only when the
+whole import succeeded, so a failure leaves the existing store unchanged. Files are streamed line by line
+with a cap on line length, so memory grows with the number of nodes and edges kept, never with the size
+of a line or a file. Every skipped row is counted with its reason; malformed rows are reported with
+``file:line`` (and refused with ``strict``).
+
+The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feeds what they yield to the
+:class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kg.core.model import KG
+from kg.core.vocab import CATEGORIES, PREDICATES
+from kg.store import formats as fm
+from kg.store.builder import Builder, add_kgx, add_rdf, rdf_evidence
+from kg.store.report import ImportFailed, ImportProblem, Summary
+
+FORMATS = ("kgx", "nt", "ttl", "nq")
+
+
+def _progress(path: Path, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the bar is a convenience; the import works without it
+        return None
+
+    size = path.stat().st_size if path.suffix != ".gz" else None
+    return tqdm(total=size, unit="B", unit_scale=True, desc=path.name, file=sys.stderr, leave=False)
+
+
+class _Loader:
+    """Bulk-loads into Oxigraph on a background thread (pyoxigraph releases the GIL while loading), so
+    parsing in Python and indexing in Oxigraph overlap. Our own triples arrive through a FIFO; RDF
+    input files are then loaded from their paths."""
+
+    def __init__(self, path: Path, fifo: Path, files: list[Path], fmt: str, ontology: Path | None = None):
+        import threading
+
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.store = ox.Store(str(path))
+        self.fifo, self.files, self.fmt, self.ontology = fifo, files, fmt, ontology
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        ox = self.ox
+        try:
+            # Our N-Triples are made from validated CURIEs: IRI re-validation can be skipped.
+            self.store.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            fmts = {"nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE}
+            for path in self.files:
+                if path.suffix == ".gz":
+                    with gzip.open(path, "rb") as f:
+                        self.store.bulk_load(f, format=fmts[self.fmt])  # type: ignore[arg-type]
+                else:
+                    self.store.bulk_load(path=str(path), format=fmts[self.fmt])
+            if self.ontology is not None:
+                self.store.bulk_load(path=str(self.ontology), format=ox.RdfFormat.TURTLE)
+        except BaseException as exc:  # reported by join()
+            self.error = exc
+
+    def join(self) -> None:
+        self.thread.join()
+
+
+def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
+                 progress: bool = False) -> Summary:
+    """Build a new store generation from the curated graph and ``files``; publish it on success."""
+    from kg.store import store
+
+    gen = store.new_generation(store_dir)
+    try:
+        try:
+            summary = _import(kg, files, fmt, gen, strict, progress)
+        except _Retry as retry:
+            # Non-strict RDF import with syntax errors: load a copy without the bad lines instead.
+            store.discard(gen)
+            gen = store.new_generation(store_dir)
+            cleaned = []
+            for i, path in enumerate(files):
+                out = gen / f"clean-{i}.{fmt}"
+                problems: list[ImportProblem] = []
+
+                def report(n: int, m: str, _reason: str, name: str = path.name,
+                           acc: list[ImportProblem] = problems) -> None:
+                    acc.append(ImportProblem(name, n, m))
+
+                fm.clean_copy(path, fmt, out, report)
+                cleaned.append(out)
+                retry.problems.extend(problems)
+            summary = _import(kg, cleaned, fmt, gen, strict, progress, names=[p.name for p in files])
+            for p in retry.problems:
+                summary.n_problems += 1
+                summary.skipped["RDF syntax error"] += 1
+                if len(summary.problems) < 100:
+                    summary.problems.append(p)
+            for out in cleaned:
+                out.unlink()
+        final = store.publish(store_dir, gen)
+        summary.store = str(final)
+    except BaseException:
+        store.discard(gen)
+        raise
+    return summary
+
+
+class _Retry(Exception):
+    def __init__(self) -> None:
+        super().__init__("retry without the malformed lines")
+        self.problems: list[ImportProblem] = []
+
+
+def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
+            names: list[str] | None = None) -> Summary:
+    import json
+    import os
+
+    import numpy as np
+
+    from kg.store import store
+
+    summary = Summary()
+    clock = time.perf_counter()
+    fifo = gen / "import.nt.fifo"
+    os.mkfifo(fifo)
+    # With the curated graph comes its schema, as in the in-memory SPARQL engine (kg.sparql.fill_store).
+    from kg.sparql.engine import ontology_file
+
+    loader = _Loader(gen / "oxigraph", fifo, [] if fmt == "kgx" else files, fmt,
+                     ontology_file() if kg is not None else None)
+    nt = fifo.open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+    try:  # a larger pipe buffer lets the parser run ahead of the loader instead of taking turns
+        import fcntl
+
+        fcntl.fcntl(nt.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ (Linux)
+    except (ImportError, OSError):
+        pass
+    try:
+        b = Builder(nt, summary, strict)
+        if kg is not None:
+            b.add_curated(kg)
+        if fmt == "kgx":
+            kinds: list[tuple[Path, str]] = []
+            for path in files:
+                kind = fm.kgx_kind(fm.read_header(path))
+                if kind is None:
+                    raise ImportFailed(ImportProblem(path.name, 1, "not a KGX nodes or edges file "
+                                                     "(the header needs id, or subject/predicate/object)"))
+                kinds.append((path, kind))
+            nt_files = sorted(kinds, key=lambda t: t[1] != "nodes")
+        else:
+            nt.close()  # the loader goes on to the RDF files while we scan them
+        for i, path in enumerate(files if fmt != "kgx" else [p for p, _ in nt_files]):
+            bar = _progress(path, progress)
+            name = names[i] if names and fmt != "kgx" else path.name
+
+            def report(n: int, m: str, reason: str, name: str = name) -> None:
+                b.problem(name, n, m, reason)
+
+            if fmt == "kgx":
+                add_kgx(b, name, dict(nt_files)[path], fm.KgxRows(path, report, bar))
+            elif fmt == "ttl":
+                add_rdf(b, name, fm.turtle_triples(path, name))
+            else:
+                scan = fm.NTriplesScan(path, report, bar)
+                add_rdf(b, name, scan)
+                b.triples += scan.triples
+            if bar is not None:
+                bar.close()
+    except BaseException:
+        if not nt.closed:
+            try:
+                nt.close()
+            except BrokenPipeError:
+                pass
+        loader.join()
+        raise
+    try:
+        if not nt.closed:
+            nt.close()
+    except BrokenPipeError:
+        pass
+    summary.seconds["parse"] = round(time.perf_counter() - clock, 3)
+    if progress:
+        print("kg: waiting for Oxigraph to finish indexing ...", file=sys.stderr)
+    loader.join()
+    fifo.unlink()
+    if loader.error is not None:
+        exc = loader.error
+        if isinstance(exc, SyntaxError) and fmt in ("nt", "nq") and not strict and names is None:
+            raise _Retry() from None
+        if isinstance(exc, SyntaxError):
+            which = files[0].name if len(files) == 1 else "an input file"
+            raise ImportFailed(ImportProblem(which, fm.syntax_line(exc),
+                                             f"RDF syntax error: {str(exc).splitlines()[0]}")) from None
+        raise exc
+    ox_store = loader.store
+    if fmt != "kgx":
+        rdf_evidence(b)
+    summary.seconds["load_wait"] = round(time.perf_counter() - clock - summary.seconds["parse"], 3)
+    t = time.perf_counter()
+    e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
+    store.write_arrays(gen / "arrays", b.ids, b.labels, np.frombuffer(b.cats, dtype=np.uint8), b.syns,
+                       np.frombuffer(b.curated, dtype=np.uint8).astype(bool), e[0], e[1], e[2], e[3], e[4], b.refs)
+    summary.counts["store nodes"] = len(b.ids)
+    summary.counts["store edges"] = len(b.refs)
+    # len() walks the whole store; line-based inputs were counted while scanning.
+    summary.counts["store triples"] = len(ox_store) if fmt == "ttl" else b.triples
+    del ox_store, loader
+    summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
+    manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": list(PREDICATES),
+                "categories": list(CATEGORIES), "files": names or [p.name for p in files],
+                "import_format": fmt, "counts": dict(sorted(summary.counts.items())),
+                "curated": kg is not None}
+    (gen / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    summary.seconds["total"] = round(time.perf_counter() - clock, 3)
+    return summary
+
+
+__all__ = ["FORMATS", "ImportFailed", "ImportProblem", "Summary", "import_files"]

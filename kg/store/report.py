@@ -1,0 +1,51 @@
+"""What an import reports and the limits it works within, shared by the readers (:mod:`kg.store.formats`)
+and the importer (:mod:`kg.store.importer`), so neither has to import the other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Longest line accepted; a longer one is malformed (and is skipped without being held in memory).
+MAX_LINE = 1 << 20
+
+#: How a reader reports a malformed input: ``report(line, message, reason)``, where ``reason`` is the
+#: short category the import summary counts.
+Report = Callable[[int, str, str], None]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The import was refused; the existing store is unchanged."""
+
+    def __init__(self, problem: ImportProblem | str):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Summary:
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    mapped: Counter[str] = field(default_factory=Counter)
+    problems: list[ImportProblem] = field(default_factory=list)
+    n_problems: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    store: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"counts": dict(sorted(self.counts.items())), "skipped": dict(sorted(self.skipped.items())),
+                "mapped": dict(sorted(self.mapped.items())), "problems": [str(p) for p in self.problems],
+                "n_problems": self.n_problems, "seconds": self.seconds, "store": self.store}
