@@ -169,7 +169,7 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
 def _regimen(state: State, text: str) -> list[str]:
     from kg.paths.regimen import resolve_regimen
 
-    return [str(e.id) for e in _run(resolve_regimen, state.index, text)]
+    return [str(e.id) for e in _run(resolve_regimen, state.index, text, state.kg)]
 
 
 def _outcomes(state: State, names: tuple[str, ...]) -> list[str]:
@@ -204,13 +204,15 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     drugs = _regimen(state, regimen)
     res = _run(regimen_effect, _graph(state), state.kg, drugs, _outcomes(state, outcomes),
                max_length=max_length, **_common(predicates, min_evidence, species, timeout))
-    payload = {"regimen": " + ".join(state.resolve(d).label for d in drugs),
+    payload = {"regimen": res.regimen_label or " + ".join(state.resolve(d).label for d in drugs),
                **res.to_json()}
     if fmt == "json":
         click.echo(to_json(payload))
         return
     click.echo(("# " if fmt == "md" else "") + f"Predicted effects of {payload['regimen']}\n")
     click.echo(render_effect(payload["outcomes"], fmt))
+    if res.truncated:
+        click.echo(f"\n(truncated: {'; '.join(res.reasons)})")
 
 
 @click.command(epilog=_EXIT)
@@ -237,5 +239,21 @@ def explain(state: State, regimen: str, outcomes: tuple[str, ...], predicates: t
     click.echo(to_json(report) if fmt == "json" else render_explain(report, fmt))
 
 
+@click.command(epilog=_EXIT)
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.01),
+              help="Time budget per search in seconds.")
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def specificity(state: State, timeout: float, fmt: str) -> None:
+    """For every drug x key outcome: is a path found, and is the top path the drug's own mechanism
+    (first step a statement of the drug, not a hop to its class)? Prints both shares."""
+    from kg.core.render import to_json
+    from kg.paths.specificity import render_specificity
+    from kg.paths.specificity import specificity as measure
+
+    rep = measure(state.kg, _graph(state), state.index, timeout=timeout)
+    click.echo(to_json(rep.to_json()) if fmt == "json" else render_specificity(rep, fmt))
+
+
 #: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
-COMMANDS = [path, neighbors, loops, effect, explain]
+COMMANDS = [path, neighbors, loops, effect, explain, specificity]

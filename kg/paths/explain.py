@@ -61,6 +61,10 @@ def _step_rows(path: Mapping[str, Any], md: bool) -> list[list[str]]:
         ctx = "; ".join(x for x in (s.get("species"), s.get("model_system"), s.get("setting")) if x)
         if s.get("membership"):
             ctx = "class membership: inherits the class's effects"
+        elif s.get("inherited_from_label"):
+            ctx = "; ".join(x for x in (f"inherited from {s['inherited_from_label']}", ctx) if x)
+        if s.get("mouse") and s.get("species") != "mouse":
+            ctx = "; ".join(x for x in (ctx, "mouse data (animal study)") if x)
         rows.append([s["subject_label"], s["predicate"], sign_text(s["sign"]), s["object_label"],
                      s["evidence"], ctx, cites])
     return rows
@@ -135,6 +139,12 @@ def render_effect(outcomes: Sequence[Mapping[str, Any]], fmt: str, detail: bool 
             out.append(("### " + title) if md else title)
             for p in o["paths"]:
                 line = f"net {sign_text(p['net_sign'])}  score {p['score']:g}  {chain(p)}"
+                if p.get("observed_for"):
+                    line += f"  ({p['observed_for']})"
+                elif p.get("inherited_from_label"):
+                    line += f"  (inherited from {p['inherited_from_label']})"
+                if p.get("mouse_steps"):
+                    line += f"  (rests on mouse data: {p['mouse_steps']} step(s))"
                 cites = sorted({cite_md([c]) if md else cite_text([c])
                                 for s in p["steps"] for c in s["citations"]})
                 out.append(("- " if md else "  ") + line + (f"  [{'; '.join(cites)}]" if cites else ""))
@@ -213,10 +223,11 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
     for a in report["adverse_events"]:
         manage = "; ".join(m["object_label"] for m in a["management"])
         rates = "; ".join(o["display"] + (f" ({o['arm']})" if o["arm"] else "") for o in a["outcomes"])
+        change = "; ".join(f"{c['direction']} with {c['holder_label']}" for c in a.get("changes", []))
         cs = cites([c for s in a["statements"] + a["management"] for c in s["citations"]])
-        rows.append([a["label"], ", ".join(a["from_labels"]), manage, rates, cs])
+        rows.append([a["label"], ", ".join(a["from_labels"]), change, manage, rates, cs])
     if rows:
-        out += [tab(["adverse event", "from", "management", "rates", "citations"], rows), ""]
+        out += [tab(["adverse event", "from", "change", "management", "rates", "citations"], rows), ""]
     if report.get("truncated"):
         out.append("(some path searches were truncated)")
     return "\n".join(out).rstrip() + "\n"

@@ -263,8 +263,12 @@ class EdgeFilter:
             return False
         if self.predicates is not None and e.predicate not in self.predicates:
             return False
-        # A statement without species is stated generally and counts for both.
-        return not (self.species and e.species and e.species != self.species)
+        if not self.species:
+            return True
+        # A statement without species is stated generally and counts for both, unless its evidence
+        # is an animal study: that is mouse work, never human evidence.
+        species = e.species or ("mouse" if e.evidence == "preclinical_in_vivo" else "")
+        return not species or species == self.species
 
 
 #: (neighbour, sign, best edge, ids of the other edges with that neighbour and sign)
