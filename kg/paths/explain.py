@@ -165,21 +165,6 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
         return cite_md(cs) if md else cite_text(cs)
 
     out = [h(1, f"Regimen: {report['regimen']}"), ""]
-    out += [h(2, "Drugs, classes and targets"), ""]
-    rows = []
-    for d in report["drugs"]:
-        targets = "; ".join(f"{t['predicate']} {t['label']}"
-                            + (f" (via {t['via_class_label']})" if t["via_class"] else "")
-                            for t in d["targets"])
-        name = f"[{d['label']}]({d['url']})" if md and d.get("url") else d["label"]
-        rows.append([name, d["category"], ", ".join(c["label"] for c in d["classes"]), targets])
-    out += [tab(["drug", "category", "classes", "targets"], rows), ""]
-
-    out += [h(2, "Predicted effects on key outcomes"), ""]
-    out.append("Net sign of the mechanism paths from each drug; a conflict means paths of opposite sign "
-               "reach the outcome, and both are listed.")
-    out += ["", render_effect(report["paths"], fmt), ""]
-
     out += [h(2, "Trials that tested the regimen"), ""]
     if not report["trials"]:
         out += ["No trial in the graph tested these drugs.", ""]
@@ -203,6 +188,30 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
                             [[o["label"], o["arm"] or "", o["display"], o["note"] or ""]
                              for o in t["outcomes"]])]
         out.append("")
+
+    out += [h(2, "Drugs, classes and targets"), ""]
+    rows = []
+    for d in report["drugs"]:
+        targets = "; ".join(f"{t['predicate']} {t['label']}"
+                            + (f" (via {t['via_class_label']})" if t["via_class"] else "")
+                            for t in d["targets"])
+        name = f"[{d['label']}]({d['url']})" if md and d.get("url") else d["label"]
+        rows.append([name, d["category"], ", ".join(c["label"] for c in d["classes"]), targets])
+    out += [tab(["drug", "category", "classes", "targets"], rows), ""]
+
+    mech_rows = []
+    for t in report["targets"]:
+        for m in t.get("mechanisms", []):
+            mech_rows.append([t["label"], m["predicate"], m["object_label"], m["evidence"],
+                              cites(m["citations"])])
+    if mech_rows:
+        out += [h(3, "What the targets do"), ""]
+        out += [tab(["target", "predicate", "object", "evidence", "citations"], mech_rows), ""]
+
+    out += [h(2, "Predicted effects on key outcomes"), ""]
+    out.append("Net sign of the mechanism paths from each drug; a conflict means paths of opposite sign "
+               "reach the outcome, and both are listed.")
+    out += ["", render_effect(report["paths"], fmt), ""]
 
     out += [h(2, "Biomarkers"), ""]
     if not report["biomarkers"]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from kg.core.model import KG, Curie, Entity, Statement
-from kg.core.vocab import MEASURES, PREDICATES, is_a
+from kg.core.vocab import EVIDENCE_LEVELS, MEASURES, PREDICATES, is_a
 from kg.curation.lookup import EntityLookupError, NameIndex, normalise
 from kg.paths.graph import as_pathgraph
 from kg.paths.search import Path, find_paths
@@ -335,6 +335,13 @@ def explain_regimen(kg: KG, g: Any, drug_ids: Sequence[str | Curie],
                            "description": ent.description or None, "url": d.link,
                            "classes": [{"id": str(c), "label": label(c)} for c in classes],
                            "targets": drug_targets})
+
+    # What each target does downstream (its own causal statements, strongest evidence first).
+    for tid, t in targets.items():
+        own = [st for st in kg.outgoing(tid)
+               if PREDICATES[st.predicate].causal and PREDICATES[st.predicate].sign]
+        own.sort(key=lambda st: (-EVIDENCE_LEVELS[st.evidence].rank, kg.label(st.object).lower()))
+        t["mechanisms"] = [_st(kg, st) for st in own]
 
     effect = regimen_effect(g, kg, [str(d) for d in ids], outcomes, timeout=timeout,
                             regimen=reg, **filters)
