@@ -12,6 +12,8 @@ from typing import Any
 from kg.core.render import table
 
 _SIGN = {1: "+", -1: "-", 0: "±"}
+#: A step or path with an unsigned edge: the effect is unknown (not a conflict).
+UNKNOWN = "?"
 
 
 def sign_text(sign: int | None) -> str:
@@ -50,7 +52,8 @@ def chain(path: Mapping[str, Any]) -> str:
         return ""
     out = [steps[0]["subject_label"]]
     for s in steps:
-        out.append(f" -[{s['predicate']} {sign_text(s['sign'])}]-> {s['object_label']}")
+        out.append(f" -[{s['predicate']} {sign_text(s['sign']) if s['sign'] else UNKNOWN}]-> "
+                   f"{s['object_label']}")
     return "".join(out)
 
 
@@ -65,7 +68,8 @@ def _step_rows(path: Mapping[str, Any], md: bool) -> list[list[str]]:
             ctx = "; ".join(x for x in (f"inherited from {s['inherited_from_label']}", ctx) if x)
         if s.get("mouse") and s.get("species") != "mouse":
             ctx = "; ".join(x for x in (ctx, "mouse data (animal study)") if x)
-        rows.append([s["subject_label"], s["predicate"], sign_text(s["sign"]), s["object_label"],
+        rows.append([s["subject_label"], s["predicate"], sign_text(s["sign"]) if s["sign"] else UNKNOWN,
+                     s["object_label"],
                      s["evidence"], ctx, cites])
     return rows
 
@@ -88,7 +92,8 @@ def render_paths(payload: Mapping[str, Any], fmt: str, key: str = "paths") -> st
     items = payload[key]
     for i, p in enumerate(items, 1):
         sign = p.get("net_sign", p.get("sign"))
-        head = f"{i}. net {sign_text(sign)}  score {p['score']:g}  {chain(p)}"
+        net = sign_text(sign) if sign else f"{UNKNOWN} (unknown: an unsigned step)"
+        head = f"{i}. net {net}  score {p['score']:g}  {chain(p)}"
         out.append(("### " + head) if md else head)
         out.append(("_" + p["explanation"] + "_") if md else "   why: " + p["explanation"])
         rows = _step_rows(p, md)
@@ -97,6 +102,23 @@ def render_paths(payload: Mapping[str, Any], fmt: str, key: str = "paths") -> st
     if payload.get("truncated"):
         out.append(f"(truncated: {payload.get('reason')})")
     return "\n".join(out).rstrip()
+
+
+def no_loop_message(entity: str | None, truncated: bool, reason: str | None) -> str:
+    """What ``kg loops`` says when it found none: never "none found" for a search that stopped early."""
+    where = f" through {entity}" if entity else ""
+    if truncated:
+        return (f"no feedback loop found{where} before the search stopped ({reason}); "
+                "raise --timeout to search further")
+    return f"no feedback loop found{where}"
+
+
+def truncation_note(reasons: Sequence[str], timeout: float) -> str:
+    """One line for an effect search that ran out of budget: how many searches were cut or not run."""
+    skipped = sum(1 for r in reasons if r.endswith("(not searched)"))
+    cut = len(reasons) - skipped
+    return (f"(truncated: the {timeout:g} s budget ran out; {cut} search(es) cut short, {skipped} not run; "
+            "raise --timeout for a complete answer)")
 
 
 def _indent(text: str) -> str:
@@ -108,7 +130,8 @@ def render_neighbors(items: Sequence[Mapping[str, Any]], fmt: str) -> str:
     rows = []
     for r in items:
         best = r["paths"][0]
-        rows.append([r["direction"], r["depth"], "±" if r["conflict"] else sign_text(r["net_sign"]),
+        net = "±" if r["conflict"] else (sign_text(r["net_sign"]) if r["net_sign"] else UNKNOWN)
+        rows.append([r["direction"], r["depth"], net,
                      r["node"], r["label"], r["category"], chain(best),
                      best["score_components"]["weakest_evidence"]])
     return md_table(head, rows) if fmt == "md" else table(head, rows)

@@ -134,6 +134,7 @@ class Path:
         return {"nodes": self.nodes, "labels": self.labels, "steps": [s.to_json() for s in self.steps],
                 "net_sign": self.net_sign, "length": self.length, "score": self.score,
                 "score_components": self.components, "explanation": self.explanation,
+                "net_effect": {1: "increases", -1: "decreases"}.get(self.net_sign, "unknown"),
                 "inherited_from": hops[-1].object if hops else None,
                 "inherited_from_label": hops[-1].object_label if hops else None,
                 "mouse_steps": self.mouse_steps}
@@ -260,8 +261,11 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
                predicates: Iterable[str] | None = None, min_evidence: str | None = None,
                species: str | None = None, direct_only: bool = False, timeout: float = 10.0,
                hub_degree: int = DEFAULT_HUB_DEGREE, max_expansions: int = 200_000,
-               classes: bool = True) -> PathSearch:
-    """The best simple causal paths from ``source`` to ``target``, best score first (see module doc)."""
+               classes: bool = True, unsigned: bool = False) -> PathSearch:
+    """The best simple causal paths from ``source`` to ``target``, best score first (see module doc).
+
+    ``unsigned=True`` also walks sign-0 edges (``binds``, an imported ``biolink:interacts_with``); a path
+    with such a step has net sign 0, "unknown"."""
     g = as_pathgraph(g)
     started = time.monotonic()
     deadline = started + timeout
@@ -282,13 +286,13 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     if direct_only:
         # The entity's own one-step statements: no class hops either.
         max_length, classes = 1, False
-    flt = EdgeFilter.make(predicates, min_evidence, species)
+    flt = EdgeFilter.make(predicates, min_evidence, species, unsigned)
     adj = _Adjacency(g, flt)
     res = PathSearch(source, target, params={
         "max_length": max_length, "limit": limit, "sign": sign, "via": sorted(via_set),
         "avoid": sorted(avoid_set), "predicates": sorted(flt.predicates) if flt.predicates else None,
         "min_evidence": min_evidence, "species": species, "direct_only": direct_only,
-        "hub_degree": hub_degree})
+        "hub_degree": hub_degree, "unsigned": unsigned})
     keep = {source, target, *via_set}
     skipped: dict[str, int] = {}
 
