@@ -261,5 +261,7 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
     if rows:
         out += [tab(["adverse event", "from", "change", "management", "rates", "citations"], rows), ""]
     if report.get("truncated"):
-        out.append("(some path searches were truncated)")
+        n = len(report.get("reasons") or [])
+        out.append(f"(some path searches were truncated: {n} cut short or not run; raise --timeout for a "
+                   "complete answer)")
     return "\n".join(out).rstrip() + "\n"
