@@ -65,7 +65,7 @@ PATHS: list[tuple[str, str, dict[str, Any], list[str], int, list[str], str, list
      []),
     ("axitinib", "angiogenesis", {}, ["axitinib", "VEGFR2", "angiogenesis"], -1, [EP, EB], "UniProtKB:P35968",
      ["VEGFR tyrosine kinase inhibitor"]),
-    ("lenvatinib", "endothelial cell proliferation", {}, ["lenvatinib", "VEGFR2", "endothelial cell proliferation"],
+    ("lenvatinib", "endothelial cell migration", {}, ["lenvatinib", "VEGFR2", "endothelial cell migration"],
      -1, [EP, EB], "UniProtKB:P35968", []),
     ("lenvatinib", "Treg recruitment", {}, ["lenvatinib", "VEGFR2", "Treg recruitment"], -1, [EP, RA], "ref 18",
      []),
@@ -317,3 +317,13 @@ def test_specificity_command_prints_the_shares(cli):
     r = cli("specificity")
     assert r.exit_code == 0, r.output
     assert r.output.rstrip().endswith("drug-specific top path: 55/64 of those found (86%)")
+
+
+def test_single_drug_effect_marks_combination_evidence_and_does_not_count_it(g, curated_kg, index):
+    (o,) = regimen_effect(g, curated_kg, [_id(index, "bevacizumab")],
+                          [_id(index, "CD8+ T-cell infiltration")]).to_json()["outcomes"]
+    marked = {(c["regimen_label"], c["marked"].split(", in ")[0]) for c in o["combination_evidence"]}
+    assert marked == {("ipilimumab + bevacizumab", "with ipilimumab")}
+    assert o["support"] == {"positive": 2, "negative": 0}
+    assert not any(p["combination_observation"] for p in o["paths"])
+    assert not any(c.get("ref") == 34 for p in o["paths"] for s in p["steps"] for c in s["citations"])

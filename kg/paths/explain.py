@@ -153,6 +153,11 @@ def render_effect(outcomes: Sequence[Mapping[str, Any]], fmt: str, detail: bool 
     out = [md_table(head, rows) if md else table(head, rows)]
     if detail:
         for o in outcomes:
+            for c in o.get("combination_evidence", []):
+                out.append(("- " if md else "  ") + f"{o['label']}: combination evidence, not counted above: "
+                           f"{c['regimen_label']} {c['predicate']} ({sign_text(c['sign'])}), {c['marked']} "
+                           f"[{cite_md(c['citations']) if md else cite_text(c['citations'])}]")
+        for o in outcomes:
             if not o["paths"]:
                 continue
             title = f"{o['label']}: {o['effect']}"

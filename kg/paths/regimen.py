@@ -121,6 +121,9 @@ class OutcomeEffect:
     outcome: str
     label: str
     paths: list[tuple[str, Path]] = field(default_factory=list)
+    #: For a drug asked about alone: what a combination containing it observed on the outcome, marked
+    #: "with <other drugs>, in <study>" and never counted in the net effect.
+    combination_evidence: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def signs(self) -> list[int]:
@@ -162,6 +165,7 @@ class OutcomeEffect:
             "by_drug": {d: sorted(s, reverse=True) for d, s in sorted(by_drug.items())},
             "paths": [{"drug": d, **p.to_json(), **_observed(d, p, regimen, regimen_label)}
                       for d, p in self.paths],
+            "combination_evidence": self.combination_evidence,
         }
 
 
@@ -237,8 +241,34 @@ def regimen_effect(g: Any, kg: KG, drug_ids: Sequence[str | Curie],
                 seen.add(key)
                 unique.append(dp)
         eff.paths = unique
+        if reg is None:
+            eff.combination_evidence = _combination_evidence(kg, drugs, out)
         res.outcomes.append(eff)
     return res
+
+
+def _combination_evidence(kg: KG, drugs: Sequence[str], outcome: str) -> list[dict[str, Any]]:
+    """One-step findings on ``outcome`` of the regimens that contain one of ``drugs``, marked as such."""
+    out: list[dict[str, Any]] = []
+    target = Curie.parse(outcome)
+    for ent in sorted(kg.iter_entities("regimen"), key=lambda e: str(e.id)):
+        comps = components(kg, ent.id)
+        given = [c for c in comps if str(c) in drugs]
+        if not given:
+            continue
+        others = [kg.label(c) for c in comps if str(c) not in drugs]
+        for st in kg.outgoing(ent.id):
+            pred = PREDICATES[st.predicate]
+            if st.object != target or not (pred.causal and pred.sign):
+                continue
+            where = st.model_system or "the trials of the regimen"
+            out.append({"regimen": str(ent.id), "regimen_label": ent.label,
+                        "drugs": [str(c) for c in given], "with": others,
+                        "predicate": st.predicate, "sign": pred.sign, "evidence": st.evidence,
+                        "statement": st.text,
+                        "marked": f"with {', '.join(others)}, in {where}" if others else f"in {where}",
+                        "citations": [c.to_json() for c in kg.citations(st.refs, st.sources)]})
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
