@@ -71,7 +71,8 @@ def test_stats_json_counts(cli, curated_kg):
     assert sum(stats["by_category"].values()) == stats["entities"]
     assert sum(stats["by_predicate"].values()) == stats["statements"]
     assert stats["by_category"]["clinical_trial"] == 7
-    assert stats["by_predicate"]["tested_in"] == 15  # 2+2+2+2+3+2+2 drugs in the seven studies
+    # 2+2+2+2+3+2+2 drugs in the seven studies, and each study's regimen (issue 12)
+    assert stats["by_predicate"]["tested_in"] == 15 + 7
     assert stats["by_predicate"]["studies"] == 7
 
 

@@ -293,7 +293,7 @@ def test_hgnc_symbol_and_uniprot_agree() -> None:
     hgnc = _hgnc()
     kg = _kg()
     genes = [e for e in kg.entities.values() if e.id.prefix == "HGNC"]
-    assert len(genes) >= 25
+    assert len(genes) >= 23  # ICOS and CD4 left the graph as marker-only names (issue 12)
     for ent in genes:
         entry = hgnc[str(ent.id)]
         assert _norm(entry["label"]) in _entity_names(ent), (str(ent.id), entry["label"])

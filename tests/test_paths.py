@@ -52,7 +52,8 @@ def test_bevacizumab_to_cd8_infiltration_exact_paths(g):
     assert [s.sign for s in first.steps] == [-1, -1, 1]
     assert first.net_sign == 1
     assert first.components == {"weakest_evidence": "review_assertion", "weakest_rank": 1, "length": 3,
-                                "length_penalty": 1.0, "hub_penalty": 0.0, "hubs": []}
+                                "length_penalty": 1.0, "hub_penalty": 0.0, "hubs": [],
+                                "inheritance_penalty": 0.0, "mouse_steps": 1}
     assert first.score == 0.0
     assert all(p.net_sign == 1 for p in res.paths)
     assert res.truncated is False and res.reason is None
@@ -77,7 +78,11 @@ def test_anti_pd1_reaches_vegf_secretion_negative_via_its_class(g):
     assert best.nodes == [PEMBRO, PD1_CLASS, VEGFA]
     assert [(s.predicate, s.sign, s.membership) for s in best.steps] == [
         ("member_of", 1, True), ("decreases_secretion", -1, False)]
-    assert best.net_sign == -1 and best.length == 1 and best.score == 3.0
+    # Issue 12: a claim inherited from the class costs 0.5 * max_length (2 at the default 4).
+    assert best.net_sign == -1 and best.length == 1 and best.score == 1.0
+    assert best.inherited_from == PD1_CLASS and best.components["inheritance_penalty"] == 2.0
+    assert [s.inherited_from for s in best.steps] == ["", PD1_CLASS]
+    assert "inherited from anti-PD-1 antibody (-2)" in best.explanation
     assert find_paths(g, PEMBRO, VEGFA, classes=False).paths == []
 
 

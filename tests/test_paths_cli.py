@@ -24,7 +24,9 @@ def test_path_json_keys(kg):
     assert (out["source"], out["target"], out["truncated"]) == ("DRUGBANK:DB09037", "HGNC:12680", False)
     (p,) = out["paths"]
     assert p["nodes"] == ["DRUGBANK:DB09037", "ivkg:anti-pd-1-antibody", "HGNC:12680"]
-    assert p["net_sign"] == -1 and p["score"] == 3.0
+    assert p["net_sign"] == -1 and p["score"] == 1.0  # 3 - 2 for the claim inherited from the class
+    assert (p["inherited_from"], p["inherited_from_label"]) == ("ivkg:anti-pd-1-antibody", "anti-PD-1 antibody")
+    assert p["steps"][1]["inherited_from_label"] == "anti-PD-1 antibody"
     assert [(s["subject"], s["predicate"], s["object"], s["sign"], s["evidence"]) for s in p["steps"]] == [
         ("DRUGBANK:DB09037", "member_of", "ivkg:anti-pd-1-antibody", 1, "established_pharmacology"),
         ("ivkg:anti-pd-1-antibody", "decreases_secretion", "HGNC:12680", -1, "preclinical_in_vivo")]

@@ -65,7 +65,9 @@ def test_loops_and_cd8(ox):
     loops = _run(ox, "loops-length-2").values()
     assert ("VEGF-A", "PD-L1", "1") in {(r["a_label"], r["b_label"], r["loop_sign"]) for r in loops}
     cd8 = _run(ox, "increases-cd8-infiltration").values()
-    assert "bevacizumab" in {r["label"] for r in cd8}
+    # Issue 12: the biopsy finding is the ipilimumab + bevacizumab regimen's, not bevacizumab's own.
+    labels = {r["label"] for r in cd8}
+    assert "ipilimumab + bevacizumab" in labels and "bevacizumab" not in labels
 
 
 def _free_port() -> int:

@@ -68,12 +68,16 @@ def _common(predicates: tuple[str, ...], min_evidence: str | None, species: str 
 @click.option("--sign", type=click.Choice(["+", "-"]), help="Only paths with this net effect.")
 @click.option("--via", multiple=True, help="Paths must pass through this entity (repeatable).")
 @click.option("--avoid", multiple=True, help="Paths must not pass through this entity (repeatable).")
-@click.option("--direct-only", is_flag=True, help="Only direct statements (paths of length 1).")
+@click.option("--direct-only", is_flag=True,
+              help="Only the entity's own one-step statements (no class hops).")
+@click.option("--unsigned", is_flag=True,
+              help="Also walk unsigned edges (binds, imported interactions); such paths have net sign ?.")
 @_filters
 @format_option(FORMAT_TABLE_JSON_MD)
 @pass_state
 def path(state: State, source: str, target: str, max_length: int, limit: int, sign: str | None,
-         via: tuple[str, ...], avoid: tuple[str, ...], direct_only: bool, predicates: tuple[str, ...],
+         via: tuple[str, ...], avoid: tuple[str, ...], direct_only: bool, unsigned: bool,
+         predicates: tuple[str, ...],
          min_evidence: str | None, species: str | None, timeout: float, fmt: str) -> None:
     """The best signed mechanism paths from SOURCE to TARGET, ranked by an explained score.
 
@@ -89,7 +93,7 @@ def path(state: State, source: str, target: str, max_length: int, limit: int, si
         raise UserError(f"source and target are the same entity ({src}); use `kg loops {source}`")
     res = _run(find_paths, _graph(state), src, dst, max_length=max_length, limit=limit,
                sign={"+": 1, "-": -1}.get(sign or ""), via=[_node(state, v) for v in via],
-               avoid=[_node(state, a) for a in avoid], direct_only=direct_only,
+               avoid=[_node(state, a) for a in avoid], direct_only=direct_only, unsigned=unsigned,
                **_common(predicates, min_evidence, species, timeout))
     payload = res.to_json()
     if fmt == "json":
@@ -110,11 +114,13 @@ def path(state: State, source: str, target: str, max_length: int, limit: int, si
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6))
 @click.option("--blocked", is_flag=True, help="Show downstream effects of blocking ENTITY (signs flip).")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--unsigned", is_flag=True,
+              help="Also walk unsigned edges (binds, imported interactions); their nodes get net sign ?.")
 @_filters
 @format_option(FORMAT_TABLE_JSON_MD)
 @pass_state
 def neighbors(state: State, entity: str, direction: str, depth: int, blocked: bool, limit: int,
-              predicates: tuple[str, ...], min_evidence: str | None, species: str | None,
+              unsigned: bool, predicates: tuple[str, ...], min_evidence: str | None, species: str | None,
               timeout: float, fmt: str) -> None:
     """Upstream regulators or downstream effects of ENTITY, with the net sign of each reached node."""
     from kg.core.render import to_json
@@ -123,16 +129,21 @@ def neighbors(state: State, entity: str, direction: str, depth: int, blocked: bo
 
     node = _node(state, entity)
     items = _run(find, _graph(state), node, direction, depth, perturbation=-1 if blocked else 1,
-                 limit=limit, **_common(predicates, min_evidence, species, timeout))
+                 limit=limit, unsigned=unsigned, **_common(predicates, min_evidence, species, timeout))
     found = [r.to_json() for r in items]
     payload = {"entity": node, "direction": direction, "depth": depth, "blocked": blocked,
-               "neighbors": found}
+               "unsigned": unsigned, "neighbors": found, "truncated": items.truncated,
+               "reason": items.reason}
+    stopped = f"(truncated: {items.reason}; raise --limit or --timeout for more)"
     if fmt == "json":
         click.echo(to_json(payload))
     elif not items:
-        click.echo(f"no causal {direction}stream neighbours of {entity}", err=True)
+        click.echo(f"no causal {direction}stream neighbours of {entity}"
+                   + (f" {stopped}" if items.truncated else ""), err=True)
     else:
         click.echo(render_neighbors(found, fmt))
+        if items.truncated:
+            click.echo("\n" + stopped)
 
 
 @click.command(epilog=_EXIT)
@@ -148,7 +159,7 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
           fmt: str) -> None:
     """Feedback loops (directed causal cycles), each positive or negative, through ENTITY or anywhere."""
     from kg.core.render import to_json
-    from kg.paths.explain import render_paths
+    from kg.paths.explain import no_loop_message, render_paths
     from kg.paths.reach import find_loops
 
     node = _node(state, entity) if entity else None
@@ -161,7 +172,7 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
     if fmt == "json":
         click.echo(to_json(payload))
     elif not res.loops:
-        click.echo("no feedback loop found" + (f" through {entity}" if entity else ""), err=True)
+        click.echo(no_loop_message(entity, res.truncated, res.reason), err=True)
     else:
         click.echo(render_paths(payload, fmt, key="loops"))
 
@@ -169,7 +180,7 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
 def _regimen(state: State, text: str) -> list[str]:
     from kg.paths.regimen import resolve_regimen
 
-    return [str(e.id) for e in _run(resolve_regimen, state.index, text)]
+    return [str(e.id) for e in _run(resolve_regimen, state.index, text, state.kg)]
 
 
 def _outcomes(state: State, names: tuple[str, ...]) -> list[str]:
@@ -198,19 +209,21 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     reached by paths of opposite sign) are shown with both sides.
     """
     from kg.core.render import to_json
-    from kg.paths.explain import render_effect
+    from kg.paths.explain import render_effect, truncation_note
     from kg.paths.regimen import regimen_effect
 
     drugs = _regimen(state, regimen)
     res = _run(regimen_effect, _graph(state), state.kg, drugs, _outcomes(state, outcomes),
                max_length=max_length, **_common(predicates, min_evidence, species, timeout))
-    payload = {"regimen": " + ".join(state.resolve(d).label for d in drugs),
+    payload = {"regimen": res.regimen_label or " + ".join(state.resolve(d).label for d in drugs),
                **res.to_json()}
     if fmt == "json":
         click.echo(to_json(payload))
         return
     click.echo(("# " if fmt == "md" else "") + f"Predicted effects of {payload['regimen']}\n")
     click.echo(render_effect(payload["outcomes"], fmt))
+    if res.truncated:
+        click.echo("\n" + truncation_note(res.reasons, timeout))
 
 
 @click.command(epilog=_EXIT)
@@ -237,5 +250,21 @@ def explain(state: State, regimen: str, outcomes: tuple[str, ...], predicates: t
     click.echo(to_json(report) if fmt == "json" else render_explain(report, fmt))
 
 
+@click.command(epilog=_EXIT)
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.01),
+              help="Time budget per search in seconds.")
+@format_option(FORMAT_TABLE_JSON_MD)
+@pass_state
+def specificity(state: State, timeout: float, fmt: str) -> None:
+    """For every drug x key outcome: is a path found, and is the top path the drug's own mechanism
+    (first step a statement of the drug, not a hop to its class)? Prints both shares."""
+    from kg.core.render import to_json
+    from kg.paths.specificity import render_specificity
+    from kg.paths.specificity import specificity as measure
+
+    rep = measure(state.kg, _graph(state), state.index, timeout=timeout)
+    click.echo(to_json(rep.to_json()) if fmt == "json" else render_specificity(rep, fmt))
+
+
 #: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.
-COMMANDS = [path, neighbors, loops, effect, explain]
+COMMANDS = [path, neighbors, loops, effect, explain, specificity]

@@ -149,6 +149,9 @@ CATEGORIES: dict[str, Category] = {
         Category("host_factor", "host or clinical factor", "entity", "biolink:ClinicalEntity",
                  "HostFactor"),
         Category("publication", "publication", "entity", "biolink:Publication", "Publication"),
+        # A combination of drugs given together (ipilimumab + bevacizumab); its components are linked
+        # by has_component, and what a single-arm trial of the combination observed is said of it.
+        Category("regimen", "combination regimen", "entity", "biolink:Treatment", "Regimen"),
     )
 }
 
@@ -198,7 +201,7 @@ class Predicate:
 
 
 _AGENTS = ("gene", "protein_family", "drug", "drug_class", "cell_type", "process_or_phenotype",
-           "host_factor", "intervention", "disease", "adverse_event")
+           "host_factor", "intervention", "disease", "adverse_event", "regimen")
 _MOLECULES = ("gene", "protein_family")
 
 
@@ -252,19 +255,20 @@ PREDICATES: dict[str, Predicate] = {
         Predicate("binds", "binds", 0, False, None, "biolink:directly_physically_interacts_with", (),
                   "RO:0002436", _MOLECULES + ("drug",), _MOLECULES),
         Predicate("member_of", "member of", 0, False, None, "biolink:member_of", (), "RO:0002350",
-                  ("gene", "protein_family", "drug", "drug_class", "cell_type"),
-                  ("protein_family", "drug_class", "cell_type")),
+                  ("gene", "protein_family", "drug", "drug_class", "cell_type", "regimen"),
+                  ("protein_family", "drug_class", "cell_type", "regimen")),
         Predicate("subtype_of", "subtype of", 0, False, None, "biolink:subclass_of", (), None,
                   ("disease", "process_or_phenotype", "cell_type", "adverse_event"),
                   ("disease", "process_or_phenotype", "cell_type", "adverse_event")),
         Predicate("has_participant", "has participant", 0, False, None, "biolink:has_participant",
                   (), "RO:0000057", ("process_or_phenotype",), ("cell_type",) + _MOLECULES),
         Predicate("tested_in", "tested in", 0, False, None, "biolink:related_to", (), None,
-                  ("drug", "drug_class"), ("clinical_trial",), inverse_label="tests"),
+                  ("drug", "drug_class", "regimen"), ("clinical_trial",), inverse_label="tests"),
         Predicate("studies", "studies condition", 0, False, None, "biolink:related_to", (), None,
                   ("clinical_trial",), ("disease",)),
         Predicate("has_adverse_event", "has adverse event", 0, False, None,
-                  "biolink:has_adverse_event", (), None, ("drug", "drug_class"), ("adverse_event",)),
+                  "biolink:has_adverse_event", (), None, ("drug", "drug_class", "regimen"),
+                  ("adverse_event",)),
         Predicate("managed_by", "managed by", 0, False, None, "biolink:treated_by", (), None,
                   ("adverse_event", "disease", "host_factor", "phenotype"), ("intervention",)),
         Predicate("biomarker_of", "biomarker of", 0, False, None, "biolink:biomarker_for", (), None,
@@ -276,7 +280,10 @@ PREDICATES: dict[str, Predicate] = {
                   ("host_factor", "disease", "gene", "protein_family", "biomarker", "drug_class"),
                   ("adverse_event", "disease", "phenotype")),
         Predicate("treats", "treats", 0, False, None, "biolink:treats", (), None,
-                  ("drug", "drug_class"), ("disease",)),
+                  ("drug", "drug_class", "regimen"), ("disease",)),
+        # A regimen and the drugs (or, for a regimen type, the drug classes) it combines.
+        Predicate("has_component", "has component", 0, False, None, "biolink:has_part", (), None,
+                  ("regimen",), ("drug", "drug_class"), inverse_label="component of"),
     )
 }
 

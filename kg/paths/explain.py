@@ -12,6 +12,8 @@ from typing import Any
 from kg.core.render import table
 
 _SIGN = {1: "+", -1: "-", 0: "±"}
+#: A step or path with an unsigned edge: the effect is unknown (not a conflict).
+UNKNOWN = "?"
 
 
 def sign_text(sign: int | None) -> str:
@@ -50,7 +52,8 @@ def chain(path: Mapping[str, Any]) -> str:
         return ""
     out = [steps[0]["subject_label"]]
     for s in steps:
-        out.append(f" -[{s['predicate']} {sign_text(s['sign'])}]-> {s['object_label']}")
+        out.append(f" -[{s['predicate']} {sign_text(s['sign']) if s['sign'] else UNKNOWN}]-> "
+                   f"{s['object_label']}")
     return "".join(out)
 
 
@@ -61,7 +64,12 @@ def _step_rows(path: Mapping[str, Any], md: bool) -> list[list[str]]:
         ctx = "; ".join(x for x in (s.get("species"), s.get("model_system"), s.get("setting")) if x)
         if s.get("membership"):
             ctx = "class membership: inherits the class's effects"
-        rows.append([s["subject_label"], s["predicate"], sign_text(s["sign"]), s["object_label"],
+        elif s.get("inherited_from_label"):
+            ctx = "; ".join(x for x in (f"inherited from {s['inherited_from_label']}", ctx) if x)
+        if s.get("mouse") and s.get("species") != "mouse":
+            ctx = "; ".join(x for x in (ctx, "mouse data (animal study)") if x)
+        rows.append([s["subject_label"], s["predicate"], sign_text(s["sign"]) if s["sign"] else UNKNOWN,
+                     s["object_label"],
                      s["evidence"], ctx, cites])
     return rows
 
@@ -84,7 +92,8 @@ def render_paths(payload: Mapping[str, Any], fmt: str, key: str = "paths") -> st
     items = payload[key]
     for i, p in enumerate(items, 1):
         sign = p.get("net_sign", p.get("sign"))
-        head = f"{i}. net {sign_text(sign)}  score {p['score']:g}  {chain(p)}"
+        net = sign_text(sign) if sign else f"{UNKNOWN} (unknown: an unsigned step)"
+        head = f"{i}. net {net}  score {p['score']:g}  {chain(p)}"
         out.append(("### " + head) if md else head)
         out.append(("_" + p["explanation"] + "_") if md else "   why: " + p["explanation"])
         rows = _step_rows(p, md)
@@ -93,6 +102,23 @@ def render_paths(payload: Mapping[str, Any], fmt: str, key: str = "paths") -> st
     if payload.get("truncated"):
         out.append(f"(truncated: {payload.get('reason')})")
     return "\n".join(out).rstrip()
+
+
+def no_loop_message(entity: str | None, truncated: bool, reason: str | None) -> str:
+    """What ``kg loops`` says when it found none: never "none found" for a search that stopped early."""
+    where = f" through {entity}" if entity else ""
+    if truncated:
+        return (f"no feedback loop found{where} before the search stopped ({reason}); "
+                "raise --timeout to search further")
+    return f"no feedback loop found{where}"
+
+
+def truncation_note(reasons: Sequence[str], timeout: float) -> str:
+    """One line for an effect search that ran out of budget: how many searches were cut or not run."""
+    skipped = sum(1 for r in reasons if r.endswith("(not searched)"))
+    cut = len(reasons) - skipped
+    return (f"(truncated: the {timeout:g} s budget ran out; {cut} search(es) cut short, {skipped} not run; "
+            "raise --timeout for a complete answer)")
 
 
 def _indent(text: str) -> str:
@@ -104,7 +130,8 @@ def render_neighbors(items: Sequence[Mapping[str, Any]], fmt: str) -> str:
     rows = []
     for r in items:
         best = r["paths"][0]
-        rows.append([r["direction"], r["depth"], "±" if r["conflict"] else sign_text(r["net_sign"]),
+        net = "±" if r["conflict"] else (sign_text(r["net_sign"]) if r["net_sign"] else UNKNOWN)
+        rows.append([r["direction"], r["depth"], net,
                      r["node"], r["label"], r["category"], chain(best),
                      best["score_components"]["weakest_evidence"]])
     return md_table(head, rows) if fmt == "md" else table(head, rows)
@@ -126,6 +153,11 @@ def render_effect(outcomes: Sequence[Mapping[str, Any]], fmt: str, detail: bool 
     out = [md_table(head, rows) if md else table(head, rows)]
     if detail:
         for o in outcomes:
+            for c in o.get("combination_evidence", []):
+                out.append(("- " if md else "  ") + f"{o['label']}: combination evidence, not counted above: "
+                           f"{c['regimen_label']} {c['predicate']} ({sign_text(c['sign'])}), {c['marked']} "
+                           f"[{cite_md(c['citations']) if md else cite_text(c['citations'])}]")
+        for o in outcomes:
             if not o["paths"]:
                 continue
             title = f"{o['label']}: {o['effect']}"
@@ -135,6 +167,12 @@ def render_effect(outcomes: Sequence[Mapping[str, Any]], fmt: str, detail: bool 
             out.append(("### " + title) if md else title)
             for p in o["paths"]:
                 line = f"net {sign_text(p['net_sign'])}  score {p['score']:g}  {chain(p)}"
+                if p.get("observed_for"):
+                    line += f"  ({p['observed_for']})"
+                elif p.get("inherited_from_label"):
+                    line += f"  (inherited from {p['inherited_from_label']})"
+                if p.get("mouse_steps"):
+                    line += f"  (rests on mouse data: {p['mouse_steps']} step(s))"
                 cites = sorted({cite_md([c]) if md else cite_text([c])
                                 for s in p["steps"] for c in s["citations"]})
                 out.append(("- " if md else "  ") + line + (f"  [{'; '.join(cites)}]" if cites else ""))
@@ -155,21 +193,6 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
         return cite_md(cs) if md else cite_text(cs)
 
     out = [h(1, f"Regimen: {report['regimen']}"), ""]
-    out += [h(2, "Drugs, classes and targets"), ""]
-    rows = []
-    for d in report["drugs"]:
-        targets = "; ".join(f"{t['predicate']} {t['label']}"
-                            + (f" (via {t['via_class_label']})" if t["via_class"] else "")
-                            for t in d["targets"])
-        name = f"[{d['label']}]({d['url']})" if md and d.get("url") else d["label"]
-        rows.append([name, d["category"], ", ".join(c["label"] for c in d["classes"]), targets])
-    out += [tab(["drug", "category", "classes", "targets"], rows), ""]
-
-    out += [h(2, "Predicted effects on key outcomes"), ""]
-    out.append("Net sign of the mechanism paths from each drug; a conflict means paths of opposite sign "
-               "reach the outcome, and both are listed.")
-    out += ["", render_effect(report["paths"], fmt), ""]
-
     out += [h(2, "Trials that tested the regimen"), ""]
     if not report["trials"]:
         out += ["No trial in the graph tested these drugs.", ""]
@@ -194,6 +217,30 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
                              for o in t["outcomes"]])]
         out.append("")
 
+    out += [h(2, "Drugs, classes and targets"), ""]
+    rows = []
+    for d in report["drugs"]:
+        targets = "; ".join(f"{t['predicate']} {t['label']}"
+                            + (f" (via {t['via_class_label']})" if t["via_class"] else "")
+                            for t in d["targets"])
+        name = f"[{d['label']}]({d['url']})" if md and d.get("url") else d["label"]
+        rows.append([name, d["category"], ", ".join(c["label"] for c in d["classes"]), targets])
+    out += [tab(["drug", "category", "classes", "targets"], rows), ""]
+
+    mech_rows = []
+    for t in report["targets"]:
+        for m in t.get("mechanisms", []):
+            mech_rows.append([t["label"], m["predicate"], m["object_label"], m["evidence"],
+                              cites(m["citations"])])
+    if mech_rows:
+        out += [h(3, "What the targets do"), ""]
+        out += [tab(["target", "predicate", "object", "evidence", "citations"], mech_rows), ""]
+
+    out += [h(2, "Predicted effects on key outcomes"), ""]
+    out.append("Net sign of the mechanism paths from each drug; a conflict means paths of opposite sign "
+               "reach the outcome, and both are listed.")
+    out += ["", render_effect(report["paths"], fmt), ""]
+
     out += [h(2, "Biomarkers"), ""]
     if not report["biomarkers"]:
         out += ["No biomarker in the graph measures these targets or outcomes.", ""]
@@ -213,10 +260,13 @@ def render_explain(report: Mapping[str, Any], fmt: str) -> str:
     for a in report["adverse_events"]:
         manage = "; ".join(m["object_label"] for m in a["management"])
         rates = "; ".join(o["display"] + (f" ({o['arm']})" if o["arm"] else "") for o in a["outcomes"])
+        change = "; ".join(f"{c['direction']} with {c['holder_label']}" for c in a.get("changes", []))
         cs = cites([c for s in a["statements"] + a["management"] for c in s["citations"]])
-        rows.append([a["label"], ", ".join(a["from_labels"]), manage, rates, cs])
+        rows.append([a["label"], ", ".join(a["from_labels"]), change, manage, rates, cs])
     if rows:
-        out += [tab(["adverse event", "from", "management", "rates", "citations"], rows), ""]
+        out += [tab(["adverse event", "from", "change", "management", "rates", "citations"], rows), ""]
     if report.get("truncated"):
-        out.append("(some path searches were truncated)")
+        n = len(report.get("reasons") or [])
+        out.append(f"(some path searches were truncated: {n} cut short or not run; raise --timeout for a "
+                   "complete answer)")
     return "\n".join(out).rstrip() + "\n"

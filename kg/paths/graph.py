@@ -234,10 +234,13 @@ class EdgeFilter:
     predicates: frozenset[str] | None = None
     min_rank: int = 0
     species: str | None = None
+    #: Walk sign-0 edges of any predicate too (an imported interactome's ``biolink:interacts_with``,
+    #: ``binds``, ...), except ``member_of``, which the search handles as class inheritance.
+    unsigned: bool = False
 
     @classmethod
     def make(cls, predicates: Iterable[str] | None = None, min_evidence: str | None = None,
-             species: str | None = None) -> EdgeFilter:
+             species: str | None = None, unsigned: bool = False) -> EdgeFilter:
         preds = None
         if predicates is not None:
             preds = frozenset(predicates)
@@ -256,15 +259,24 @@ class EdgeFilter:
             rank = EVIDENCE_LEVELS[min_evidence].rank
         if species is not None and species not in ("human", "mouse"):
             raise FilterError(f"unknown species {species!r} (expected human or mouse)")
-        return cls(preds, rank, species)
+        return cls(preds, rank, species, unsigned)
 
     def ok(self, e: EdgeInfo) -> bool:
-        if not e.causal or e.sign == 0 or e.evidence_rank < self.min_rank:
+        if e.evidence_rank < self.min_rank:
+            return False
+        if e.sign == 0:
+            if not self.unsigned or e.predicate == "member_of":
+                return False
+        elif not e.causal:
             return False
         if self.predicates is not None and e.predicate not in self.predicates:
             return False
-        # A statement without species is stated generally and counts for both.
-        return not (self.species and e.species and e.species != self.species)
+        if not self.species:
+            return True
+        # A statement without species is stated generally and counts for both, unless its evidence
+        # is an animal study: that is mouse work, never human evidence.
+        species = e.species or ("mouse" if e.evidence == "preclinical_in_vivo" else "")
+        return not species or species == self.species
 
 
 #: (neighbour, sign, best edge, ids of the other edges with that neighbour and sign)

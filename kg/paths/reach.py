@@ -33,7 +33,7 @@ from kg.paths.search import (
     step_of,
 )
 
-__all__ = ["LoopSearch", "Reached", "find_loops", "neighbors"]
+__all__ = ["LoopSearch", "Neighbors", "Reached", "find_loops", "neighbors"]
 
 
 @dataclass
@@ -128,14 +128,24 @@ class Reached:
                 "paths": [p.to_json() for p in self.paths]}
 
 
+class Neighbors(list[Reached]):
+    """The reached nodes, and whether the search stopped early (``truncated``) and why (``reason``)."""
+
+    truncated: bool = False
+    reason: str | None = None
+
+
 def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
               predicates: Iterable[str] | None = None, min_evidence: str | None = None,
               species: str | None = None, perturbation: int = 1, limit: int = 500,
-              hub_degree: int = DEFAULT_HUB_DEGREE, timeout: float = 10.0) -> list[Reached]:
+              hub_degree: int = DEFAULT_HUB_DEGREE, timeout: float = 10.0,
+              unsigned: bool = False) -> Neighbors:
     """Nodes reachable downstream (effects) or upstream (regulators) within ``depth`` causal steps.
 
     Each reached node carries the net sign of the shortest paths (``perturbation=-1`` answers "what does
     blocking ``entity`` do?" by flipping downstream signs). Hubs are reached but not expanded further.
+    The result says when it stopped early: ``truncated`` with ``reason`` ``limit`` (more nodes than
+    ``limit``) or ``timeout``. ``unsigned=True`` walks sign-0 edges too (their nodes get net sign 0).
     """
     g = as_pathgraph(g)
     check_node(g, entity, "entity")
@@ -143,9 +153,10 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
         raise PathError("direction must be up, down or both")
     if depth < 1:
         raise PathError("depth must be at least 1")
-    adj = _Adjacency(g, EdgeFilter.make(predicates, min_evidence, species))
+    adj = _Adjacency(g, EdgeFilter.make(predicates, min_evidence, species, unsigned))
     deadline = time.monotonic() + timeout
     result: list[Reached] = []
+    out = Neighbors()
     for d in (("down", "up") if direction == "both" else (direction,)):
         down = d == "down"
         starts: list[tuple[str, list[Step]]] = [(entity, [])]
@@ -155,10 +166,12 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
         settled = {n for n, _ in starts}
         for level in range(1, depth + 1):
             if time.monotonic() > deadline:
+                out.truncated, out.reason = True, "timeout"
                 break
             reached: dict[tuple[str, int], list[Step]] = {}
             for i, ((u, net), steps) in enumerate(sorted(frontier.items())):
                 if i % CHECK_EVERY == CHECK_EVERY - 1 and time.monotonic() > deadline:
+                    out.truncated, out.reason = True, "timeout"
                     break
                 if level > 1 and adj.degree(u) > hub_degree:
                     continue
@@ -184,8 +197,16 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
             settled |= set(by_node)
             frontier = reached
             if len(result) >= limit:
+                # More levels (or the other direction) were left: the answer may be incomplete.
+                if level < depth or (direction == "both" and d == "down"):
+                    out.truncated, out.reason = True, out.reason or "limit"
                 break
-    return result[:limit]
+        if len(result) >= limit:
+            break
+    if len(result) > limit:
+        out.truncated, out.reason = True, out.reason or "limit"
+    out.extend(result[:limit])
+    return out
 
 
 def _weakest(steps: list[Step]) -> int:

@@ -1,13 +1,21 @@
 """Mechanism paths: signed path tracing ranked by evidence (loops and neighbours: :mod:`kg.paths.reach`).
 
 Only causal, signed statements (``Predicate.causal`` and ``sign != 0``) are steps of a mechanism; the net
-sign of a path is the product of its step signs. A path's score is explained by three components::
+sign of a path is the product of its step signs. A path's score is explained by four components::
 
     score = weakest-step evidence rank (1..6) - 0.5 per step beyond the first - hub penalty
+            - inheritance penalty
 
-where each intermediate node of total degree ``d`` costs ``max(0, log10(d / 20))``. A drug or drug class
-inherits the effects of the classes it belongs to: a path may start with ``member_of`` steps (sign +1),
-which are shown but count neither toward ``max_length`` nor toward the score.
+where each intermediate node of total degree ``d`` costs ``max(0, log10(d / 20))``. A drug, drug class or
+regimen inherits the effects of the classes it belongs to: a path may start with ``member_of`` steps
+(sign +1), which are shown but do not count toward ``max_length``. Such a path is **inherited from** its
+class and costs ``0.5 * max_length`` (2 at the default length 4): more than the length penalty of any
+path the search may return, so an entity's own mechanism always outranks a claim inherited from its class
+at the same or weaker evidence. See docs/paths.md for a worked example.
+
+A step whose statement has no species but whose evidence is an animal study (``preclinical_in_vivo``)
+counts as mouse work: ``species="human"`` drops it, and every path says how many of its steps rest on
+mouse data (``mouse_steps``).
 
 The search is bounded: a bidirectional breadth-first pass measures distances to the target (expanding
 the cheaper side each level), then a best-first search over partial paths pops paths in score order, so
@@ -28,7 +36,7 @@ import heapq
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.core.vocab import EVIDENCE_LEVELS, is_a
@@ -69,6 +77,15 @@ class Step:
     parallel: tuple[str, ...] = ()
     #: A drug -> class step: the path uses an effect the class is known for.
     membership: bool = False
+    #: For a causal step of a path that starts with class hops: the class whose claim it is.
+    inherited_from: str = ""
+    inherited_from_label: str = ""
+
+    @property
+    def mouse(self) -> bool:
+        """The step rests on mouse work: stated in mouse, or an animal study with no species given."""
+        return not self.membership and (self.species == "mouse" or (
+            not self.species and self.evidence == "preclinical_in_vivo"))
 
     @property
     def context(self) -> str:
@@ -83,7 +100,8 @@ class Step:
             "species": self.species or None, "model_system": self.model_system or None,
             "setting": self.setting or None, "sections": list(self.sections),
             "citations": [dict(c) for c in self.citations], "parallel": list(self.parallel),
-            "membership": self.membership,
+            "membership": self.membership, "inherited_from": self.inherited_from or None,
+            "inherited_from_label": self.inherited_from_label or None, "mouse": self.mouse,
         }
 
 
@@ -101,10 +119,25 @@ class Path:
     def length(self) -> int:
         return sum(1 for s in self.steps if not s.membership)
 
+    @property
+    def inherited_from(self) -> str | None:
+        """The class whose claim the path uses (the last class hop), or None for the entity's own."""
+        hops = [s for s in self.steps if s.membership]
+        return hops[-1].object if hops else None
+
+    @property
+    def mouse_steps(self) -> int:
+        return sum(1 for s in self.steps if s.mouse)
+
     def to_json(self) -> dict[str, Any]:
+        hops = [s for s in self.steps if s.membership]
         return {"nodes": self.nodes, "labels": self.labels, "steps": [s.to_json() for s in self.steps],
                 "net_sign": self.net_sign, "length": self.length, "score": self.score,
-                "score_components": self.components, "explanation": self.explanation}
+                "score_components": self.components, "explanation": self.explanation,
+                "net_effect": {1: "increases", -1: "decreases"}.get(self.net_sign, "unknown"),
+                "inherited_from": hops[-1].object if hops else None,
+                "inherited_from_label": hops[-1].object_label if hops else None,
+                "mouse_steps": self.mouse_steps}
 
 
 @dataclass
@@ -134,6 +167,11 @@ def _score(weakest: int, length: int, hub: float) -> float:
     return weakest - LENGTH_PENALTY * max(0, length - 1) - hub
 
 
+def inheritance_penalty(max_length: int) -> float:
+    """What a path inherited from a class costs: more than any length penalty within ``max_length``."""
+    return LENGTH_PENALTY * max(max_length, 4)
+
+
 def _label(g: PathGraph, node: str) -> str:
     return g.node_info(node).label if g.has_node(node) else node
 
@@ -145,8 +183,18 @@ def step_of(g: PathGraph, u: str, v: str, sign: int, e: EdgeInfo, parallel: tupl
                 parallel, membership)
 
 
-def build_path(g: PathGraph, adj: _Adjacency, steps: list[Step], skip_hub: Iterable[str] = ()) -> Path:
-    """Score a path from its steps and explain the score."""
+def build_path(g: PathGraph, adj: _Adjacency, steps: list[Step], skip_hub: Iterable[str] = (),
+               inherit_cost: float = 0.0) -> Path:
+    """Score a path from its steps and explain the score (``inherit_cost``: see :func:`inheritance_penalty`,
+    charged when the path starts with class hops)."""
+    hops = [s for s in steps if s.membership]
+    inherited = hops[-1] if hops else None
+    if inherited is not None:
+        steps = [s if s.membership else replace(s, inherited_from=inherited.object,
+                                                   inherited_from_label=inherited.object_label)
+                 for s in steps]
+    else:
+        inherit_cost = 0.0
     nodes = [steps[0].subject] + [s.object for s in steps]
     causal = [s for s in steps if not s.membership]
     weakest = min((s.evidence_rank for s in causal), default=MAX_RANK)
@@ -158,14 +206,20 @@ def build_path(g: PathGraph, adj: _Adjacency, steps: list[Step], skip_hub: Itera
     net = 1
     for s in steps:
         net *= s.sign
-    score = round(_score(weakest, len(causal), hub), 3)
+    score = round(_score(weakest, len(causal), hub) - inherit_cost, 3)
+    mouse = sum(1 for s in steps if s.mouse)
     comps = {"weakest_evidence": weakest_ev, "weakest_rank": weakest, "length": len(causal),
              "length_penalty": LENGTH_PENALTY * max(0, len(causal) - 1), "hub_penalty": round(hub, 3),
-             "hubs": [{"node": n, "degree": d, "penalty": p} for n, d, p in hubs]}
+             "hubs": [{"node": n, "degree": d, "penalty": p} for n, d, p in hubs],
+             "inheritance_penalty": inherit_cost, "mouse_steps": mouse}
     parts = [f"weakest step {weakest_ev} (rank {weakest})", f"{len(causal)} step(s) "
              f"(-{comps['length_penalty']:g})"]
     if hubs:
         parts.append("hubs " + ", ".join(f"{_label(g, n)} degree {d} (-{p:g})" for n, d, p in hubs))
+    if inherited is not None:
+        parts.append(f"inherited from {inherited.object_label} (-{inherit_cost:g})")
+    if mouse:
+        parts.append(f"rests on mouse data ({mouse} of {len(causal)} step(s))")
     return Path(nodes, [_label(g, n) for n in nodes], list(steps), net, score, comps,
                 "; ".join(parts) + f" => score {score:g}")
 
@@ -173,8 +227,9 @@ def build_path(g: PathGraph, adj: _Adjacency, steps: list[Step], skip_hub: Itera
 def class_prefix(g: PathGraph, node: str) -> dict[str, list[Step]]:
     """Classes a drug (or class) belongs to, up the member_of chain, with the steps to reach them."""
     cat = g.node_info(node).category
-    if not (is_a(cat, "drug") or cat == "drug_class"):
+    if not (is_a(cat, "drug") or cat in ("drug_class", "regimen")):
         return {}
+    kinds = ("regimen",) if cat == "regimen" else ("drug_class",)
     out: dict[str, list[Step]] = {}
     frontier: list[tuple[str, list[Step]]] = [(node, [])]
     seen = {node}
@@ -182,7 +237,7 @@ def class_prefix(g: PathGraph, node: str) -> dict[str, list[Step]]:
         nxt = []
         for u, steps in frontier:
             for v, e in sorted(g.out_edges(u), key=lambda ve: (ve[0], ve[1].id)):
-                if e.predicate != "member_of" or v in seen or g.node_info(v).category != "drug_class":
+                if e.predicate != "member_of" or v in seen or g.node_info(v).category not in kinds:
                     continue
                 seen.add(v)
                 chain = [*steps, step_of(g, u, v, 1, e, (), membership=True)]
@@ -206,8 +261,11 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
                predicates: Iterable[str] | None = None, min_evidence: str | None = None,
                species: str | None = None, direct_only: bool = False, timeout: float = 10.0,
                hub_degree: int = DEFAULT_HUB_DEGREE, max_expansions: int = 200_000,
-               classes: bool = True) -> PathSearch:
-    """The best simple causal paths from ``source`` to ``target``, best score first (see module doc)."""
+               classes: bool = True, unsigned: bool = False) -> PathSearch:
+    """The best simple causal paths from ``source`` to ``target``, best score first (see module doc).
+
+    ``unsigned=True`` also walks sign-0 edges (``binds``, an imported ``biolink:interacts_with``); a path
+    with such a step has net sign 0, "unknown"."""
     g = as_pathgraph(g)
     started = time.monotonic()
     deadline = started + timeout
@@ -226,14 +284,15 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     if max_length < 1 or limit < 1:
         raise PathError("max_length and limit must be at least 1")
     if direct_only:
-        max_length = 1
-    flt = EdgeFilter.make(predicates, min_evidence, species)
+        # The entity's own one-step statements: no class hops either.
+        max_length, classes = 1, False
+    flt = EdgeFilter.make(predicates, min_evidence, species, unsigned)
     adj = _Adjacency(g, flt)
     res = PathSearch(source, target, params={
         "max_length": max_length, "limit": limit, "sign": sign, "via": sorted(via_set),
         "avoid": sorted(avoid_set), "predicates": sorted(flt.predicates) if flt.predicates else None,
         "min_evidence": min_evidence, "species": species, "direct_only": direct_only,
-        "hub_degree": hub_degree})
+        "hub_degree": hub_degree, "unsigned": unsigned})
     keep = {source, target, *via_set}
     skipped: dict[str, int] = {}
 
@@ -246,6 +305,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
         return False
 
     prefix = {} if (loop or not classes) else class_prefix(g, source)
+    inherit_cost = inheritance_penalty(max_length)
     starts: list[tuple[str, list[Step]]] = [(source, []), *sorted(prefix.items())]
 
     # 1. Bidirectional BFS: distances to the target (exact up to depth b, else > b).
@@ -292,11 +352,13 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     for node, steps in starts:
         if h(node) <= max_length:
             nodes = (source, *[s.object for s in steps])
-            heapq.heappush(heap, (-_score(MAX_RANK, max(1, h(node)), 0.0), 0, nodes, (), counter,
-                                  (steps, MAX_RANK, 0.0)))
+            cost = inherit_cost if steps else 0.0
+            heapq.heappush(heap, (-_score(MAX_RANK, max(1, h(node)), cost), 0, nodes, (), counter,
+                                  (steps, MAX_RANK, cost)))
             counter += 1
     found: list[Path] = []
     routes: set[tuple[tuple[str, ...], tuple[int, ...]]] = set()
+    own_tails: set[tuple[tuple[str, ...], tuple[int, ...], str]] = set()
     reason: str | None = None
     pops = 0
     while heap:
@@ -315,15 +377,22 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             net = math.prod(signs)
             if sign is not None and net != sign:
                 continue
-            # A class's effect repeated by its member drug (or vice versa) is the same mechanism.
-            route = (nodes[-length:], signs[-length:])
-            if route in routes:
+            # The same chain of statements reached twice (never a drug's own statement and its class's
+            # statement to the same node: the route starts at the first causal subject).
+            route = (nodes[-(length + 1):], signs[-length:])
+            # A class's claim that repeats the entity's own (same predicate to the same next node, same
+            # chain after it) is the same mechanism: the entity's own path, found first, stands for it.
+            tail = (nodes[-length:], signs[-length:], steps[-length].predicate)
+            inherited = bool(steps) and steps[0].membership
+            if route in routes or (inherited and tail in own_tails):
                 continue
             if len(found) == limit:
                 reason = "limit"
                 break
             routes.add(route)
-            found.append(build_path(g, adj, steps))
+            if not inherited:
+                own_tails.add(tail)
+            found.append(build_path(g, adj, steps, inherit_cost=inherit_cost))
             continue
         if length >= max_length:
             continue

@@ -41,6 +41,8 @@ CATEGORY_STYLES: dict[str, CategoryStyle] = {
     "intervention": CategoryStyle("#8cd17d", "square"),
     "host_factor": CategoryStyle("#79706e", "dot"),
     "publication": CategoryStyle("#d7b5a6", "text"),
+    # A combination of drugs: the drug red, with the shape of a group.
+    "regimen": CategoryStyle("#e15759", "hexagon"),
 }
 SIGN_COLOURS = {1: "#2e7d32", -1: "#c62828", 0: "#8a8a8a"}
 SIGN_NAMES = {1: "increase (arrowhead)", -1: "decrease (bar)", 0: "unsigned relation"}
