@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kg.cli.common import State, UserError, pass_state
+from kg.cli.common import State, UserError, pass_state, read_text_file
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -30,7 +30,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "md", "turtle", "nt"]),
               help="json is W3C SPARQL results JSON; turtle/nt for CONSTRUCT and DESCRIBE.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Stop after SECONDS.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Stop after SECONDS (default 60): an error, and the query's work ends with kg.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True)
 @click.option("--endpoint", help="Run the query on a remote SPARQL endpoint (its query URL).")
@@ -61,7 +62,7 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
             text = named.text
             terms = dict(bind_params(named, given, lambda name: state.resolve(name).id.uri))
         else:
-            text = query_file.read_text(encoding="utf-8") if query_file else str(query)
+            text = read_text_file(query_file) if query_file else str(query)
             terms = {k: to_term(v) for k, v in given.items()}
         info = analyse(text)
         check_safe(info, allow_update=allow_update, allow_remote=allow_remote)

@@ -209,6 +209,9 @@ def check_safe(info: QueryInfo, *, allow_update: bool = False, allow_remote: boo
                           + ") would load a remote dataset; use --allow-remote")
 
 
+#: The longest number a parameter may bind (longer ones overflow engines' arithmetic).
+MAX_NUMBER_CHARS = 100
+_NUMBERS = frozenset(XSD + t for t in ("integer", "decimal", "double", "float"))
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -222,6 +225,9 @@ def term_sparql(term: RDFTerm) -> str:
         return f"<{term.value}>"
     if term.kind != "lit":
         raise SparqlError("blank nodes cannot be bound as parameters")
+    if term.datatype in _NUMBERS and len(term.value) > MAX_NUMBER_CHARS:
+        raise SparqlError(f"the number {term.value[:12]}... has {len(term.value):,} characters; a parameter "
+                          f"number may have at most {MAX_NUMBER_CHARS}")
     parts = []
     for k, ch in enumerate(term.value):
         if ch in _ECHAR:
