@@ -17,7 +17,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     """Write a file so that readers see either the old content or the new, never a partial file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp(path)
     try:
         with _naming(path), os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -36,7 +36,7 @@ def write_all(files: dict[Path, str]) -> None:
     try:
         for target, text in sorted(files.items()):
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = _temp(target)
             temps.append((tmp, target))
             with _naming(target), os.fdopen(fd, "wb") as fh:
                 fh.write(text.encode("utf-8"))
@@ -51,6 +51,14 @@ def write_all(files: dict[Path, str]) -> None:
             except FileNotFoundError:
                 pass
         raise
+
+
+def _temp(target: Path) -> tuple[int, str]:
+    """A temporary file beside ``target``; an error names the target, not the temporary name."""
+    try:
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
 
 
 @contextmanager
