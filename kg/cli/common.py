@@ -214,7 +214,12 @@ class State:
         Both hold the ontology when the curated graph is in them."""
         if self._sparql_store is None:
             if self.store is not None:
-                self._sparql_store = self.store.oxigraph()
+                from kg.store.store import StoreError
+
+                try:
+                    self._sparql_store = self.store.oxigraph()
+                except StoreError as exc:
+                    raise UserError(str(exc)) from None
             else:
                 import pyoxigraph
 
