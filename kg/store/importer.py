@@ -25,7 +25,6 @@ import gzip
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +91,7 @@ class _Loader:
         #: The input file being loaded (named in errors).
         self.current: str | None = None
         self.error: BaseException | None = None
+        self.input_triples = 0
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -101,6 +101,7 @@ class _Loader:
             # Our N-Triples are made from validated CURIEs: IRI re-validation can be skipped.
             self.store.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             fmts = {"nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE}
+            before = len(self.store) if self.fmt == "ttl" else 0
             for path in self.files:
                 self.current = path.name
                 base = (self.base_iri or _base(path)) if self.fmt == "ttl" else None
@@ -110,6 +111,8 @@ class _Loader:
                 else:
                     self.store.bulk_load(path=str(path), format=fmts[self.fmt], base_iri=base)
             self.current = None
+            if self.fmt == "ttl":  # every triple counts as kept, blank-node subjects too (len() walks the store)
+                self.input_triples = len(self.store) - before
             if self.ontology is not None:
                 self.store.bulk_load(path=str(self.ontology), format=ox.RdfFormat.TURTLE)
         except BaseException as exc:  # reported by join()
@@ -122,12 +125,6 @@ class _Loader:
 def _base(path: Path) -> str:
     """A file's own URI, the base for its relative IRIs (as RDF tools default to)."""
     return path.resolve().as_uri()
-
-
-def _counted(triples: Iterable[Any], summary: Summary) -> Iterator[Any]:
-    for t in triples:
-        summary.counts["input triples"] += 1
-        yield t
 
 
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
@@ -199,7 +196,7 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
             if fmt == "kgx":
                 add_kgx(b, name, dict(nt_files)[path], fm.KgxRows(path, report, bar))
             elif fmt == "ttl":
-                add_rdf(b, name, _counted(fm.turtle_triples(path, name, base_iri or _base(path)), summary))
+                add_rdf(b, name, fm.turtle_triples(path, name, base_iri or _base(path)))
             else:
                 scan = fm.NTriplesScan(path, report, bar)
                 add_rdf(b, name, scan)
@@ -237,6 +234,8 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
             raise ImportFailed(ImportProblem(which, 0, f"Oxigraph: {str(exc).splitlines()[0]}")) from None
         raise exc
     ox_store = loader.store
+    if fmt == "ttl":
+        summary.counts["input triples"] = loader.input_triples
     if fmt != "kgx":
         rdf_evidence(b)
     summary.seconds["load_wait"] = round(time.perf_counter() - clock - summary.seconds["parse"], 3)
