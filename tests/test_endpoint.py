@@ -8,6 +8,8 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +31,16 @@ def _children(pid: int) -> set[int]:
     return out
 
 
-@pytest.fixture(scope="module")
-def server():
-    proc = subprocess.Popen([KG, "serve", "--port", "0", "--timeout-s", "2", "--workers", "1"],
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    proc = subprocess.Popen([KG, *args, "serve", "--port", "0"] if args and args[0].startswith("--store")
+                            else [KG, "serve", "--port", "0", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     line = proc.stderr.readline()  # "serving SPARQL at http://127.0.0.1:PORT/query ..."
     assert "serving SPARQL at http://127.0.0.1:" in line, line
-    url = line.split()[3]
     try:
-        yield proc, url
+        yield proc, line.split()[3]
     finally:
         proc.terminate()
         try:
@@ -46,6 +48,12 @@ def server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serving("--timeout-s", "2", "--workers", "1") as running:
+        yield running
 
 
 def _get(url: str, query: str, accept: str | None = None, method: str = "GET",
@@ -138,3 +146,19 @@ def test_kg_sparql_refuses_10000_levels_without_crashing():
     assert r.returncode == 1, r.stderr[-500:]
     assert r.stderr == ("kg: error: refused: the query nests 10000 levels of { ( [ at line 1, column 80; "
                         "the limit is 64\n")
+
+
+def test_serve_a_store_and_updates_only_when_allowed(tmp_path):
+    nt = tmp_path / "g.nt"
+    nt.write_text('<http://identifiers.org/hgnc/1111> <http://www.w3.org/2000/01/rdf-schema#label> "gene one" .\n')
+    store = tmp_path / "store"
+    subprocess.run([KG, "--data", str(MINI), "--store", str(store), "import", str(nt)], check=True,
+                   capture_output=True)
+    with serving(f"--store={store}") as (_, url):
+        status, _, body = _get(url, "SELECT ?l WHERE { hgnc:1111 rdfs:label ?l }", accept="text/csv")
+        assert (status, body) == (200, "l\r\ngene one\r\n")
+    with serving("--allow-update") as (_, url):
+        status, _, body = _get(url, 'INSERT DATA { hgnc:1111 rdfs:label "added" }', method="POST", path="/update")
+        assert (status, body) == (200, "ok: update applied to the served copy\n")
+        status, _, body = _get(url, "SELECT ?l WHERE { hgnc:1111 rdfs:label ?l }", accept="text/csv")
+        assert (status, body) == (200, "l\r\nadded\r\n")

@@ -77,3 +77,12 @@ def test_a_reader_opened_before_a_publish_can_still_open_its_rdf_store(tmp_path:
         assert "\n" not in str(exc)
     else:  # pragma: no cover - the generation was removed two imports ago
         raise AssertionError("opened a removed generation")
+
+
+def test_names_with_terminal_controls_are_reported(tmp_path: Path):
+    nodes = tmp_path / "nodes.tsv"
+    nodes.write_text("id\tcategory\tname\nHGNC:1111\tbiolink:Gene\tgene\x1b]0;x\x07 \u202eone\n", "utf-8")
+    code, _, err = kg_run("import", str(nodes), "--store", str(tmp_path / "store"))
+    assert code == 0, err
+    assert "warning: HGNC:1111: name holds control or bidi characters (U+0007, U+001B, U+202E); shown escaped" \
+        in err.splitlines()

@@ -136,7 +136,7 @@ def oxigraph_binary() -> str:
               help="Queries evaluated at once (one process each).")
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE, FROM and dataset parameters (remote data).")
 @click.option("--allow-update", is_flag=True,
-              help="Accept updates on /update (they change the served copy only; not with --store).")
+              help="Accept updates on /update (they change the served copy only; one worker; not with --store).")
 @pass_state
 def serve(state: State, host: str, port: int, timeout_s: float, workers: int, allow_remote: bool,
           allow_update: bool) -> None:
@@ -178,8 +178,8 @@ def serve(state: State, host: str, port: int, timeout_s: float, workers: int, al
 
             def location() -> Path:
                 return path
-        try:
-            pool = WorkerPool(location, workers, writable=allow_update)
+        try:  # a writable store has one owner: updates and queries then share one worker
+            pool = WorkerPool(location, 1 if allow_update else workers, writable=allow_update)
         except SparqlError as exc:
             raise UserError(str(exc)) from None
         try:

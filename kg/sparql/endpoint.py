@@ -100,7 +100,11 @@ def _serve_queries(conn: Any, location: str, writable: bool) -> None:
 
     from kg.sparql.engine import PREFIXES
 
-    store = ox.Store(location) if writable else ox.Store.read_only(location)
+    try:
+        store = ox.Store(location) if writable else ox.Store.read_only(location)
+    except OSError as exc:  # said by the pool in one line, not as a child's traceback
+        conn.send(("error", (str(exc).strip().splitlines() or ["cannot open"])[0]))
+        return
     conn.send(("ready",))
     while True:
         try:
@@ -152,8 +156,12 @@ class WorkerPool:
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
+        try:
+            where = str(self.location())
+        except Exception as exc:  # the store's CURRENT may be unreadable (StoreError)
+            raise SparqlError(f"cannot locate the store to serve: {exc}") from None
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_serve_queries, args=(child, str(self.location()), self.writable),
+        proc = self._ctx.Process(target=_serve_queries, args=(child, where, self.writable),
                                  name="kg-serve-worker", daemon=True)
         proc.start()
         child.close()
@@ -161,9 +169,12 @@ class WorkerPool:
             proc.kill()
             raise SparqlError("a query worker did not start")
         try:
-            parent.recv()
+            hello = parent.recv()
         except EOFError:
-            raise SparqlError(f"a query worker could not open {self.location()}") from None
+            hello = ("error", "the worker exited")
+        if hello[0] != "ready":
+            proc.join(5)
+            raise SparqlError(f"a query worker could not open {where}: {hello[1]}")
         return _Worker(proc, parent)
 
     def _replace(self, dead: _Worker) -> None:

@@ -122,6 +122,19 @@ class _Loader:
         self.thread.join()
 
 
+def flag_unsafe_text(ids: list[str], labels: list[str], synonyms: list[str], summary: Summary) -> None:
+    """Report names holding terminal controls or bidi overrides (kept, and shown escaped on output)."""
+    from kg.core.render import UNSAFE, unsafe_characters
+
+    for cid, label, syns in zip(ids, labels, synonyms, strict=True):
+        if UNSAFE.search(label) or UNSAFE.search(syns):
+            summary.counts["names with control or bidi characters (shown escaped)"] += 1
+            if len(summary.problems) < 100:
+                chars = ", ".join(sorted(set(unsafe_characters(label + syns))))
+                summary.problems.append(ImportProblem(cid, 0, f"name holds control or bidi characters ({chars});"
+                                                               " shown escaped"))
+
+
 def _base(path: Path) -> str:
     """A file's own URI, the base for its relative IRIs (as RDF tools default to)."""
     return path.resolve().as_uri()
@@ -238,6 +251,7 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
         summary.counts["input triples"] = loader.input_triples
     if fmt != "kgx":
         rdf_evidence(b)
+    flag_unsafe_text(b.ids, b.labels, b.syns, summary)
     summary.seconds["load_wait"] = round(time.perf_counter() - clock - summary.seconds["parse"], 3)
     t = time.perf_counter()
     e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
