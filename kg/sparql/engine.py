@@ -28,7 +28,7 @@ from typing import Any
 from kg.core.model import KG, Curie, CurieError
 from kg.core.vocab import IVKG
 from kg.graphs.rdf import NAMESPACES, ontology_dir, triples
-from kg.sparql.safety import XSD, QueryInfo, RDFTerm, SparqlError, analyse, bind, check_safe, tokenize
+from kg.sparql.safety import XSD, QueryInfo, RDFTerm, SparqlError, analyse, bind, check_safe, first_line, tokenize
 
 __all__ = ["PREFIXES", "Engine", "QueryTimeout", "RDFTerm", "Result", "SparqlError", "fill_store",
            "open_engine", "to_term"]
@@ -258,12 +258,6 @@ def _where(message: str) -> str:
     return message
 
 
-def _first_line(exc: BaseException) -> str:
-    """An engine's message on one line (a SERVICE's error page can run to hundreds of lines)."""
-    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
-    return (lines[0] if lines else type(exc).__name__)[:300]
-
-
 def _with_deadline(fn: Callable[[], Result], timeout: float | None) -> Result:
     if timeout is None:
         return fn()
@@ -315,7 +309,7 @@ class OxigraphEngine(Engine):
         except SyntaxError as exc:
             raise SparqlError(f"syntax error: {_where(str(exc))}") from None
         except (OSError, RuntimeError) as exc:
-            raise SparqlError(f"query failed: {_first_line(exc)}") from None
+            raise SparqlError(f"query failed: {first_line(exc)}") from None
 
     def _update(self, text: str) -> None:
         try:
@@ -359,7 +353,7 @@ class RdflibEngine(Engine):
         except SparqlError:
             raise
         except Exception as exc:
-            raise SparqlError(f"query failed: {type(exc).__name__}: {_first_line(exc)}") from None
+            raise SparqlError(f"query failed: {type(exc).__name__}: {first_line(exc)}") from None
 
     def _update(self, text: str) -> None:
         self.graph.update(with_prefixes(text))

@@ -217,6 +217,12 @@ _BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
+def first_line(exc: BaseException) -> str:
+    """An engine's message on one line (a SERVICE's error page can run to hundreds of lines)."""
+    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+    return (lines[0] if lines else type(exc).__name__)[:300]
+
+
 def term_sparql(term: RDFTerm) -> str:
     """A term written in SPARQL syntax, escaped so that it is one token whatever its content."""
     if term.kind == "iri":

@@ -237,7 +237,11 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     fifo.unlink()
     if loader.error is not None:
         exc = loader.error
-        which = getattr(loader, "current", None) or (files[0].name if len(files) == 1 else "an input file")
+        which = loader.current or (files[0].name if len(files) == 1 else "an input file")
+        if isinstance(exc, SyntaxError) and loader.current is None and fmt == "kgx":
+            # Our own N-Triples (from checked, escaped identifiers): its line numbers mean nothing to users.
+            raise ImportFailed(ImportProblem(which, 0, "a value could not be written as RDF (please report "
+                                                       f"this): {str(exc).splitlines()[0]}")) from None
         if isinstance(exc, SyntaxError):
             raise ImportFailed(ImportProblem(which, fm.syntax_line(exc),
                                              f"RDF syntax error: {str(exc).splitlines()[0]}")) from None
