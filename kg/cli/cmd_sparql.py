@@ -186,6 +186,7 @@ def serve(state: State, host: str, port: int, timeout_s: float, workers: int, al
             family = socket.AF_INET6 if ":" in host else socket.AF_INET
             sock = socket.socket(family, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle stalls on replies
             try:
                 sock.bind((host, port))
             except OSError as exc:
