@@ -162,3 +162,24 @@ def test_serve_a_store_and_updates_only_when_allowed(tmp_path):
         assert (status, body) == (200, "ok: update applied to the served copy\n")
         status, _, body = _get(url, "SELECT ?l WHERE { hgnc:1111 rdfs:label ?l }", accept="text/csv")
         assert (status, body) == (200, "l\r\nadded\r\n")
+
+
+def test_a_query_whose_client_leaves_is_stopped():
+    import socket
+    import time
+
+    with serving("--timeout-s", "600", "--workers", "1") as (proc, url):
+        port = int(url.split(":")[2].split("/")[0])
+        before = _children(proc.pid)
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            query = urllib.parse.urlencode({"query": CARTESIAN})
+            sock.sendall(f"GET /query?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(1)
+        # Far before the 600 s limit, the worker running the abandoned query is replaced.
+        for _ in range(300):
+            if before - _children(proc.pid):
+                break
+            time.sleep(0.1)
+        assert before - _children(proc.pid), "the abandoned query's worker is still running"
+        status, _, _ = _get(url, "ASK { hgnc:12680 ?p ?o }")
+        assert status == 200

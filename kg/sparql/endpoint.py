@@ -187,8 +187,10 @@ class WorkerPool:
             except SparqlError:
                 pass  # the next request will find no idle worker and say so
 
-    def run(self, kind: str, text: str, fmt: str, timeout: float) -> tuple[int, str, bytes]:
-        """Run one request within ``timeout`` seconds (waiting for a free worker counts)."""
+    def run(self, kind: str, text: str, fmt: str, timeout: float,
+            cancel: threading.Event | None = None) -> tuple[int, str, bytes]:
+        """Run one request within ``timeout`` seconds (waiting for a free worker counts); setting
+        ``cancel`` (the client went away) stops the work as a timeout does."""
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
@@ -197,15 +199,18 @@ class WorkerPool:
                                     "(all are busy)") from None
         try:
             worker.conn.send((kind, text, fmt))
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                answer: tuple[int, str, bytes] = worker.conn.recv()
-                self._idle.put(worker)
-                return answer
+            while (left := deadline - time.monotonic()) > 0 and not (cancel and cancel.is_set()):
+                if worker.conn.poll(min(left, 0.2)):
+                    answer: tuple[int, str, bytes] = worker.conn.recv()
+                    self._idle.put(worker)
+                    return answer
         except (EOFError, OSError):
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
             raise QueryRefused(500, "the query stopped its worker (it has been restarted)") from None
-        # Past the deadline: kill the work, answer now, start a replacement in the background.
+        # Past the deadline (or abandoned): kill the work, answer now, start a replacement in the background.
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+        if cancel is not None and cancel.is_set():
+            raise QueryRefused(499, "the client went away (the work was stopped)")
         raise QueryRefused(503, f"query timed out after {timeout:g} s (the work was stopped)")
 
     def close(self) -> None:
@@ -291,6 +296,18 @@ def create_app(pool: WorkerPool, *, timeout: float = DEFAULT_TIMEOUT_S, allow_up
         raise QueryRefused(415, f"unsupported content type {ctype!r}: use application/x-www-form-urlencoded "
                                 f"or application/sparql-{field}")
 
+    async def run_watched(request: Request, kind: str, text: str, fmt: str) -> tuple[int, str, bytes]:
+        """``pool.run`` on a thread while watching the connection: a client that leaves stops its query."""
+        import asyncio
+
+        cancel = threading.Event()
+        task = asyncio.ensure_future(run_in_threadpool(pool.run, kind, text, fmt, timeout, cancel))
+        while not task.done():
+            await asyncio.wait({task}, timeout=0.25)
+            if not task.done() and await request.is_disconnected():
+                cancel.set()
+        return task.result()
+
     async def answer(request: Request, update: bool) -> Response:
         cors = not update
         if request.method == "OPTIONS":
@@ -302,8 +319,7 @@ def create_app(pool: WorkerPool, *, timeout: float = DEFAULT_TIMEOUT_S, allow_up
             text = await request_text(request, "update" if update else "query")
             graph = check_request(text, allow_update=allow_update, allow_remote=allow_remote, update=update)
             fmt = "" if update else negotiate(request.headers.get("accept"), graph)
-            status, ctype, body = await run_in_threadpool(pool.run, "update" if update else "query",
-                                                          text, fmt, timeout)
+            status, ctype, body = await run_watched(request, "update" if update else "query", text, fmt)
         except QueryRefused as exc:
             return error(exc.status, str(exc), cors)
         if status != 200:
