@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.sparql.safety import SparqlError, analyse, check_safe
+from kg.sparql.safety import SparqlError, analyse, check_safe, first_line
 
 #: ``kg serve``'s default per-query time limit, in seconds (``--timeout-s``).
 DEFAULT_TIMEOUT_S = 30.0
@@ -128,7 +128,7 @@ def _serve_queries(conn: Any, location: str, writable: bool) -> None:
 
             conn.send((400, "", f"syntax error: {_where(str(exc))}".encode()))
         except (OSError, RuntimeError, ValueError) as exc:
-            conn.send((500, "", f"query failed: {str(exc).splitlines()[0] if str(exc) else exc!r}".encode()))
+            conn.send((500, "", f"query failed: {first_line(exc)}".encode()))
 
 
 @dataclass
