@@ -140,11 +140,42 @@ def test_malformed_rows_are_reported_with_file_and_line(store: Path, tmp_path: P
     assert code == 1
     assert err.strip() == f"kg: error: {message}; import refused, the existing store is unchanged"
     assert generation(store) == before
-    # Without --strict the row is reported and skipped, and the import goes through.
+    # Without --strict a file whose only row is bad (or 25% bad) keeps too little: refused too.
     code, _, err = kg_run("import", str(bad), "--format", "kgx", "--store", str(store))
-    assert code == 0
-    assert f"warning: {message}" in err
+    assert code == 1 and "import refused, the existing store is unchanged" in err
+    assert generation(store) == before
+    # Among 200 good rows (under MAX_BAD_SHARE) the row is reported and skipped, and the import goes through.
+    good = "".join(f"HGNC:{i}\tbiolink:affects\thgnc:12680\texpression\tincreased\n" for i in range(2000, 2200))
+    raw = text.encode() if isinstance(text, str) else text
+    head, _, body = raw.partition(b"\n")
+    write(tmp_path, "edges.tsv", head + b"\n" + good.encode() + body)
+    line = int(message.split(":")[1])
+    shifted = message.replace(f"edges.tsv:{line}:", f"edges.tsv:{line + 200}:")
+    code, _, err = kg_run("import", str(bad), "--format", "kgx", "--store", str(store))
+    assert code == 0, err
+    assert f"warning: {shifted}" in err
     assert generation(store) != before
+
+
+def test_nothing_valid_or_too_many_bad_rows_is_refused(store: Path, tmp_path: Path) -> None:
+    from kg.store.importer import MAX_BAD_SHARE
+
+    before = generation(store)
+    bad = write(tmp_path, "edges.tsv", EDGES_HEADER + "FOO:1\tbiolink:affects\tHGNC:1111\t\tincreased\n" * 535)
+    code, _, err = kg_run("import", str(bad), "--store", str(store))
+    assert (code, err) == (1, "kg: error: edges.tsv: nothing to import (535 unknown prefix or malformed "
+                              "identifier); import refused, the existing store is unchanged\n")
+    good = "".join(f"HGNC:{i}\tbiolink:affects\thgnc:12680\texpression\tincreased\n" for i in range(2000, 2098))
+    mixed = write(tmp_path, "edges.tsv", EDGES_HEADER + good + "FOO:1\tbiolink:affects\tHGNC:1\t\tincreased\n" * 2)
+    code, _, err = kg_run("import", str(mixed), "--store", str(store))
+    assert MAX_BAD_SHARE == 0.01
+    assert code == 1 and err.startswith("kg: error: edges.tsv: 2 of 100 rows are malformed, over the 1% an "
+                                        "import may skip; first: edges.tsv:100: subject: unknown prefix")
+    assert generation(store) == before
+    empty = write(tmp_path, "g.nt", "# nothing here\n")
+    code, _, err = kg_run("import", str(empty), "--store", str(store))
+    assert code == 1 and "g.nt: nothing to import (no rows)" in err
+    assert generation(store) == before
 
 
 def test_a_100_mb_line_is_reported_without_being_held(store: Path, tmp_path: Path) -> None:
@@ -153,6 +184,9 @@ def test_a_100_mb_line_is_reported_without_being_held(store: Path, tmp_path: Pat
         f.write(EDGES.encode())
         f.write(b"x" * (100 * 1024 * 1024) + b"\n")
         f.write(b"HGNC:1111\tbiolink:affects\tHGNC:2222\t\tincreased\n")
+        # Enough good rows for one bad row to stay under MAX_BAD_SHARE (1%).
+        f.write("".join(f"HGNC:{i}\tbiolink:affects\thgnc:12680\texpression\tincreased\n"
+                        for i in range(2000, 2200)).encode())
     before = generation(store)
     code, _, err = kg_run("import", str(bad), "--store", str(store), "--strict")
     assert code == 1
@@ -160,7 +194,7 @@ def test_a_100_mb_line_is_reported_without_being_held(store: Path, tmp_path: Pat
     assert generation(store) == before
     code, out, err = kg_run("import", str(bad), "--store", str(store), "--report", "json")
     assert code == 0
-    assert json.loads(out)["counts"]["edges imported"] == 3  # the row after the long line is read
+    assert json.loads(out)["counts"]["edges imported"] == 203  # the rows after the long line are read
 
 
 def test_not_a_kgx_file_and_unreadable_gzip_are_refused(store: Path, tmp_path: Path) -> None:
@@ -188,8 +222,13 @@ def test_ntriples_import_and_a_bad_line(store: Path, tmp_path: Path) -> None:
     code, _, err = kg_run("import", str(bad), "--store", str(store), "--strict")
     assert code == 1 and "g.nt:3: RDF syntax error" in err
     assert generation(store) == before
+    # An RDF syntax error is a refusal in every mode.
     code, _, err = kg_run("import", str(bad), "--store", str(store))
-    assert code == 0 and "warning: g.nt:3: RDF syntax error" in err
+    assert code == 1 and "g.nt:3: RDF syntax error" in err
+    assert generation(store) == before
+    good = write(tmp_path, "g.nt", NT_GOOD)
+    code, _, err = kg_run("import", str(good), "--store", str(store))
+    assert code == 0, err
     st = Store(store)
     gene = st.node("HGNC:1111")
     assert gene is not None and st.labels[gene] == "gene one"

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kg.cli.common import State, UserError, pass_state
+from kg.cli.common import State, UserError, pass_state, read_text_file
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -30,7 +30,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "md", "turtle", "nt"]),
               help="json is W3C SPARQL results JSON; turtle/nt for CONSTRUCT and DESCRIBE.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Stop after SECONDS.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Stop after SECONDS (default 60): an error, and the query's work ends with kg.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True)
 @click.option("--endpoint", help="Run the query on a remote SPARQL endpoint (its query URL).")
@@ -61,7 +62,7 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
             text = named.text
             terms = dict(bind_params(named, given, lambda name: state.resolve(name).id.uri))
         else:
-            text = query_file.read_text(encoding="utf-8") if query_file else str(query)
+            text = read_text_file(query_file) if query_file else str(query)
             terms = {k: to_term(v) for k, v in given.items()}
         info = analyse(text)
         check_safe(info, allow_update=allow_update, allow_remote=allow_remote)
@@ -115,6 +116,7 @@ def queries_show(name: str) -> None:
 
 
 def oxigraph_binary() -> str:
+    """The ``oxigraph`` server binary (a test-only dependency: tests push to a real Oxigraph server)."""
     import shutil
     import sys
 
@@ -126,52 +128,79 @@ def oxigraph_binary() -> str:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--timeout-s", "timeout_s", type=click.IntRange(min=1), help="Per-query time limit.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port, printed at start).")
+@click.option("--timeout-s", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Per-query time limit; a query past it is stopped and answered 503.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries evaluated at once (one process each).")
+@click.option("--allow-remote", is_flag=True, help="Allow SERVICE, FROM and dataset parameters (remote data).")
+@click.option("--allow-update", is_flag=True,
+              help="Accept updates on /update (they change the served copy only; one worker; not with --store).")
 @pass_state
-def serve(state: State, host: str, port: int, timeout_s: int | None) -> None:
-    """Serve the graph as a read-only SPARQL endpoint (Oxigraph server) until interrupted."""
-    import signal
-    import subprocess
+def serve(state: State, host: str, port: int, timeout_s: float, workers: int, allow_remote: bool,
+          allow_update: bool) -> None:
+    """Serve the graph (or the --store) as a read-only SPARQL 1.1 endpoint at /query until interrupted.
+
+    Requests get the checks of `kg sparql`: no update, SERVICE or FROM unless allowed here, queries over
+    100,000 characters or nesting over 64 levels refused (HTTP 400), policy refusals HTTP 403, and a
+    query past --timeout-s stopped and answered HTTP 503 with a message. Results by Accept header: SPARQL
+    JSON (default), XML, CSV, TSV; Turtle, N-Triples, RDF/XML for CONSTRUCT and DESCRIBE.
+    """
+    import socket
     import tempfile
 
-    from kg.sparql.engine import graph_ntriples
+    import uvicorn
 
-    binary = oxigraph_binary()
+    from kg.sparql.endpoint import WorkerPool, create_app
+    from kg.sparql.engine import SparqlError, fill_store
+
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host}, reachable from other machines", err=True)
     with tempfile.TemporaryDirectory(prefix="ivkg-serve-") as tmp:
-        nt = Path(tmp) / "ivkg.nt"
-        nt.write_bytes(graph_ntriples(state.kg))
-        store = Path(tmp) / "store"
-        load = subprocess.run([binary, "load", "--location", str(store), "--file", str(nt)],
-                              capture_output=True, text=True)
-        if load.returncode != 0:
-            raise UserError(f"oxigraph load failed: {load.stderr.strip()[:300]}")
-        cmd = [binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}"]
-        if timeout_s:
-            cmd += ["--timeout-s", str(timeout_s)]
-        click.echo(f"serving SPARQL at http://{host}:{port}/query (read-only); Ctrl-C to stop", err=True)
-        proc = subprocess.Popen(cmd)
+        if state.store_dir is not None:
+            if allow_update:
+                raise UserError("a --store is served read-only; drop --allow-update")
+            from kg.store.store import current
 
-        def stop(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt
+            store_dir = state.store_dir
+            state.store  # noqa: B018  (checks the store opens, with its own error)
 
-        # Terminating `kg serve` must also stop the server it started (and remove the temp store).
-        signal.signal(signal.SIGTERM, stop)
+            def location() -> Path:
+                return current(store_dir) / "oxigraph"
+        else:
+            import pyoxigraph
+
+            path = Path(tmp) / "store"
+            loaded = fill_store(pyoxigraph.Store(str(path)), state.kg)
+            loaded.flush()
+            del loaded
+
+            def location() -> Path:
+                return path
+        try:  # a writable store has one owner: updates and queries then share one worker
+            pool = WorkerPool(location, 1 if allow_update else workers, writable=allow_update)
+        except SparqlError as exc:
+            raise UserError(str(exc)) from None
         try:
-            code = proc.wait()
-        except KeyboardInterrupt:
-            code = 0
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle stalls on replies
+            try:
+                sock.bind((host, port))
+            except OSError as exc:
+                raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            sock.listen(2048)  # connections wait in the backlog until the server accepts them
+            bound = sock.getsockname()[1]
+            app = create_app(pool, timeout=timeout_s, allow_update=allow_update, allow_remote=allow_remote)
+            mode = "updates allowed at /update" if allow_update else "read-only"
+            click.echo(f"serving SPARQL at http://{host}:{bound}/query ({mode}, {timeout_s:g} s per query);"
+                       " Ctrl-C to stop", err=True)
+            config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+            uvicorn.Server(config).run(sockets=[sock])
         finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        if code not in (0, -15):
-            raise UserError(f"oxigraph server exited with status {code}")
+            pool.close()
 
 
 @click.command()

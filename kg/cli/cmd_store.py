@@ -16,18 +16,22 @@ from kg.cli.common import State, UserError, format_option, pass_state
 @click.option("--format", "in_format", type=click.Choice(["kgx", "nt", "ttl", "nq"]), default=None,
               help="Input format (default: from the file extension; .tsv is KGX).")
 @click.option("--strict", is_flag=True, help="Refuse the whole import at the first malformed row.")
+@click.option("--base", "base_iri", metavar="IRI",
+              help="Base IRI for relative IRIs in Turtle (default: each file's own file:// URI).")
 @click.option("--without-curated", is_flag=True, help="Do not merge the curated graph into the store.")
 @click.option("--report", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Summary format (--format names the input format here).")
 @pass_state
 def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, strict: bool,
-               without_curated: bool, fmt: str) -> None:
+               base_iri: str | None, without_curated: bool, fmt: str) -> None:
     """Merge external graphs (KGX nodes/edges TSV, N-Triples, Turtle, N-Quads) with the curated graph
     into the store given by the global --store DIR.
 
     The store is rebuilt from the curated graph and FILES in a fresh folder and swapped in only when
-    the import succeeds: a failed import leaves the existing store unchanged. Malformed rows are
-    reported with file:line and skipped (or refused with --strict).
+    the import succeeds: a refused import leaves the existing store unchanged. Refused: an RDF syntax
+    error anywhere, a truncated or corrupt file, an import that keeps nothing, or one where more than
+    1% of the rows are malformed (with --strict: any malformed row). Well-formed rows that cannot be
+    mapped, and malformed rows within that 1%, are skipped and reported with file:line.
 
     \b
     Example:
@@ -42,7 +46,7 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     kg = None if without_curated else state.kg
     try:
         summary = import_files(kg, list(files), fmt_in, state.store_dir, strict=strict,
-                               progress=sys.stderr.isatty())
+                               progress=sys.stderr.isatty(), base_iri=base_iri)
     except ImportFailed as exc:
         raise UserError(f"{exc}; import refused, the existing store is unchanged") from None
     if fmt == "json":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,9 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"kg: error: {self.format_message()}", err=True)
+        from kg.core.render import printable
+
+        click.echo(f"kg: error: {printable(self.format_message())}", err=True)
 
 
 class Group(click.Group):
@@ -54,9 +57,15 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from kg.core.model import CurieError
+        from kg.core.render import TerminalGuard
         from kg.curation.lookup import EntityLookupError
         from kg.curation.read import DataError
 
+        if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value turns colour off
+            ctx.color = False
+        if sys.stdout.isatty() and not isinstance(sys.stdout, TerminalGuard):
+            # Text from data reaches the terminal as text: escapes other than kg's colours are shown.
+            sys.stdout = TerminalGuard(sys.stdout)
         try:
             return super().invoke(ctx)
         except DataError as exc:
@@ -75,6 +84,12 @@ class Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             return None
+        except UnicodeDecodeError as exc:  # a --file or input that is not UTF-8
+            raise UserError(f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+                            ) from None
+        except OSError as exc:  # a full disk, a read-only folder, an I/O error: one line naming the file
+            what = exc.strerror or str(exc)
+            raise UserError(f"{what}: {exc.filename}" if exc.filename else what) from None
 
 
 class State:
@@ -199,7 +214,12 @@ class State:
         Both hold the ontology when the curated graph is in them."""
         if self._sparql_store is None:
             if self.store is not None:
-                self._sparql_store = self.store.oxigraph()
+                from kg.store.store import StoreError
+
+                try:
+                    self._sparql_store = self.store.oxigraph()
+                except StoreError as exc:
+                    raise UserError(str(exc)) from None
             else:
                 import pyoxigraph
 
@@ -210,6 +230,16 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file given on the command line; otherwise one error naming it and the byte."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
 
 FORMAT_TABLE_JSON = click.Choice(["table", "json"])
 FORMAT_TABLE_JSON_MD = click.Choice(["table", "json", "md"])

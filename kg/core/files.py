@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -15,9 +17,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     """Write a file so that readers see either the old content or the new, never a partial file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with _naming(path), os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
@@ -34,9 +36,9 @@ def write_all(files: dict[Path, str]) -> None:
     try:
         for target, text in sorted(files.items()):
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = _temp(target)
             temps.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
+            with _naming(target), os.fdopen(fd, "wb") as fh:
                 fh.write(text.encode("utf-8"))
         mode = 0o666 & ~_umask()
         for tmp, target in temps:
@@ -48,6 +50,25 @@ def write_all(files: dict[Path, str]) -> None:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+        raise
+
+
+def _temp(target: Path) -> tuple[int, str]:
+    """A temporary file beside ``target``; an error names the target, not the temporary name."""
+    try:
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Give a write error (a full disk has no file name of its own) the name of the file being written."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
 
 

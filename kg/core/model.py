@@ -31,6 +31,16 @@ _SELF_NAMING = frozenset({"NCT", "DRUGBANK", "PMC"})
 _CURIE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9._-]*):(\S+)$")
 
 
+#: What an IRI may not hold (RFC 3987 excludes these; ``#`` and ``?`` would start a fragment or query,
+#: ``%`` an escape), each written as %XX of its UTF-8 bytes.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\#?%\x7f-\x9f]')
+
+
+def iri_escape(local: str) -> str:
+    """``local`` with every character an IRI cannot hold percent-encoded (other text kept as is)."""
+    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), local)
+
+
 class CurieError(ValueError):
     """A string that is not a valid CURIE with a known prefix and a matching local identifier."""
 
@@ -72,13 +82,19 @@ class Curie:
 
     @property
     def uri(self) -> str:
-        return PREFIXES[self.prefix].uri + self.identifier
+        """The identifier's IRI; characters an IRI cannot hold are percent-encoded, as identifiers.org
+        and doi.org resolve them (SICI DOIs hold ``<`` and ``>``).
+
+        >>> Curie("DOI", "10.1000/(SICI)1:2<3::AID>4.0.CO;2-X").uri
+        'https://doi.org/10.1000/(SICI)1:2%3C3::AID%3E4.0.CO;2-X'
+        """
+        return PREFIXES[self.prefix].uri + iri_escape(self.identifier)
 
     @property
     def link(self) -> str | None:
         """A page a person can open for this identifier, when the authority has one."""
         template = PREFIXES[self.prefix].link
-        return template.format(id=self.identifier) if template else None
+        return template.format(id=iri_escape(self.identifier)) if template else None
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.identifier}"

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kg.core.files import atomic_write
+from kg.core.files import write_all
 from kg.core.model import KG
 
 
@@ -32,7 +32,9 @@ def build_graph(kg: KG, out_dir: Path) -> dict[str, Any]:
     for name, text in outputs.items():
         data = text.encode("utf-8")
         manifest["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    for name, text in outputs.items():
-        atomic_write(out_dir / name, text)
-    atomic_write(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    # The three files are one unit: a full disk or a crash leaves the previous build whole, never a new
+    # ivkg.nt beside an old ivkg.ttl and a manifest whose digests match neither.
+    files = {out_dir / name: text for name, text in outputs.items()}
+    files[out_dir / "manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    write_all(files)
     return manifest

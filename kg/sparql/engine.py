@@ -28,7 +28,7 @@ from typing import Any
 from kg.core.model import KG, Curie, CurieError
 from kg.core.vocab import IVKG
 from kg.graphs.rdf import NAMESPACES, ontology_dir, triples
-from kg.sparql.safety import XSD, QueryInfo, RDFTerm, SparqlError, analyse, bind, check_safe, tokenize
+from kg.sparql.safety import XSD, QueryInfo, RDFTerm, SparqlError, analyse, bind, check_safe, first_line, tokenize
 
 __all__ = ["PREFIXES", "Engine", "QueryTimeout", "RDFTerm", "Result", "SparqlError", "fill_store",
            "open_engine", "to_term"]
@@ -39,6 +39,10 @@ PREFIXES: dict[str, str] = {**NAMESPACES, "uniprot": NAMESPACES["uniprotkb"],
                             "evidence": IVKG + "evidence/", "section": IVKG + "section/"}
 
 ENGINES = ("oxigraph", "rdflib")
+
+
+#: The time limit of a query when none is given, in seconds (``kg sparql --timeout``).
+DEFAULT_TIMEOUT_S = 60.0
 
 
 class QueryTimeout(SparqlError):
@@ -82,7 +86,10 @@ def _canonical_number(value: str, datatype: str) -> str:
         return value
     if not num.is_finite():
         return value
-    num = round(num, 9).normalize()
+    try:
+        num = round(num, 9).normalize()
+    except InvalidOperation:  # more digits than the decimal context holds (a 5,000-digit value)
+        return value
     text = format(num, "f")
     if "." not in text and datatype == XSD + "decimal":
         text += ".0"
@@ -207,12 +214,15 @@ class Engine:
 
     def query(self, text: str, params: Mapping[str, Any] | None = None, timeout: float | None = None,
               *, allow_remote: bool = False) -> Result:
+        """Check, bind and run ``text``; past ``timeout`` seconds (None: :data:`DEFAULT_TIMEOUT_S`) raise
+        :class:`QueryTimeout`. The work cannot be interrupted inside this process: it stops when the
+        process ends (as ``kg sparql`` does right away); ``kg serve`` runs queries in processes it kills."""
         info = analyse(text)
         check_safe(info, allow_remote=allow_remote)
         self._check_syntax(text, allow_remote)
         if params:
             text = bind(text, {k: to_term(v) for k, v in params.items()}, info)
-        return _with_deadline(lambda: self._run(text, info), timeout)
+        return _with_deadline(lambda: self._run(text, info), DEFAULT_TIMEOUT_S if timeout is None else timeout)
 
     def update(self, text: str) -> None:
         """Run an update on this engine's copy of the graph (never on the curated files)."""
@@ -257,6 +267,8 @@ def _with_deadline(fn: Callable[[], Result], timeout: float | None) -> Result:
         try:
             box["result"] = fn()
         except BaseException as exc:
+            # Drop the traceback here: its frames hold engine objects that must die on this thread.
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
             box["error"] = exc
 
     # Oxigraph releases the GIL while evaluating, so the caller regains control at the deadline; the
@@ -285,18 +297,19 @@ class OxigraphEngine(Engine):
 
         try:
             res = self.store.query(text, prefixes=PREFIXES)
+            # Solutions are computed lazily: engine errors (a SERVICE answering HTML) come while reading.
+            if isinstance(res, ox.QueryBoolean):
+                return Result("ask", boolean=bool(res))
+            if isinstance(res, ox.QuerySolutions):
+                names = tuple(v.value for v in res.variables)
+                rows = [tuple(_from_ox(sol[n]) for n in names) for sol in res]
+                return Result("select", names, rows)
+            trips = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in res]
+            return Result("graph", triples=sorted(trips))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise SparqlError(f"syntax error: {_where(str(exc))}") from None
-        except OSError as exc:
-            raise SparqlError(f"query failed: {exc}") from None
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ask", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = tuple(v.value for v in res.variables)
-            rows = [tuple(_from_ox(sol[n]) for n in names) for sol in res]
-            return Result("select", names, rows)
-        trips = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in res]
-        return Result("graph", triples=sorted(trips))  # type: ignore[arg-type]
+        except (OSError, RuntimeError) as exc:
+            raise SparqlError(f"query failed: {first_line(exc)}") from None
 
     def _update(self, text: str) -> None:
         try:
@@ -327,18 +340,20 @@ class RdflibEngine(Engine):
 
     def _run(self, text: str, info: QueryInfo) -> Result:
         # Prefixes go in as text: rdflib's initNs keeps one prefix per namespace, dropping aliases.
-        try:
+        try:  # rdflib evaluates lazily and raises many types (a SERVICE's bad reply: a JSON error)
             res = self.graph.query(with_prefixes(text))
-        except Exception as exc:  # rdflib raises many types for a bad query
-            raise SparqlError(f"query failed: {exc}") from None
-        if res.type == "ASK":
-            return Result("ask", boolean=bool(res.askAnswer))
-        if res.type == "SELECT":
-            names = tuple(str(v) for v in res.vars)
-            rows = [tuple(_from_rdflib(row[i]) for i in range(len(names))) for row in res]
-            return Result("select", names, rows)
-        trips = [(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o)) for s, p, o in res.graph]
-        return Result("graph", triples=sorted(trips))  # type: ignore[arg-type]
+            if res.type == "ASK":
+                return Result("ask", boolean=bool(res.askAnswer))
+            if res.type == "SELECT":
+                names = tuple(str(v) for v in res.vars)
+                rows = [tuple(_from_rdflib(row[i]) for i in range(len(names))) for row in res]
+                return Result("select", names, rows)
+            trips = [(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o)) for s, p, o in res.graph]
+            return Result("graph", triples=sorted(trips))  # type: ignore[arg-type]
+        except SparqlError:
+            raise
+        except Exception as exc:
+            raise SparqlError(f"query failed: {type(exc).__name__}: {first_line(exc)}") from None
 
     def _update(self, text: str) -> None:
         self.graph.update(with_prefixes(text))

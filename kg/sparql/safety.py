@@ -22,6 +22,21 @@ class SparqlError(ValueError):
     """A request the user must fix: bad syntax, a refused operation, a bad parameter, a failing endpoint."""
 
 
+class QueryTooLarge(SparqlError):
+    """A request longer than :data:`MAX_QUERY_CHARS` (refused before any parser reads it)."""
+
+
+class QueryTooDeep(SparqlError):
+    """A request nesting ``{ ( [`` deeper than :data:`MAX_DEPTH` (Oxigraph's recursive parser would
+    overflow its stack and kill the process at a few thousand levels)."""
+
+
+#: The longest request accepted, in characters: the longest library query is under 3,000.
+MAX_QUERY_CHARS = 100_000
+#: The deepest nesting of groups, parentheses and brackets accepted (real queries stay under 20).
+MAX_DEPTH = 64
+
+
 class RDFTerm(NamedTuple):
     """An RDF term as a plain, comparable tuple.
 
@@ -61,6 +76,31 @@ class Token(NamedTuple):
     kind: str
     text: str
     start: int
+
+
+def check_limits(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a request that is too long or nests too deeply, before any engine parses it.
+
+    >>> check_limits("SELECT * WHERE " + "{" * 100 + "}" * 100)
+    Traceback (most recent call last):
+    ...
+    kg.sparql.safety.QueryTooDeep: refused: the query nests 100 levels of { ( [ at line 1, column 80; the limit is 64
+    """
+    if len(text) > max_chars:
+        raise QueryTooLarge(f"refused: the query is {len(text):,} characters long; the limit is {max_chars:,}")
+    depth = deepest = 0
+    first: int | None = None
+    for tok in tokenize(text):
+        if tok.kind == "punct" and tok.text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > max_depth and first is None:
+                first = tok.start
+        elif tok.kind == "punct" and tok.text in "})]":
+            depth -= 1
+    if first is not None:
+        raise QueryTooDeep(f"refused: the query nests {deepest} levels of {{ ( [ at {position(text, first)};"
+                           f" the limit is {max_depth}")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -103,7 +143,10 @@ class QueryInfo:
 
 
 def analyse(text: str) -> QueryInfo:
-    """Classify a request (query form or first update operation) and list what it reaches out to."""
+    """Classify a request (query form or first update operation) and list what it reaches out to.
+
+    Refuses first what is too long or too deep for any engine to parse safely (:func:`check_limits`)."""
+    check_limits(text)
     toks = tokenize(text)
     i = 0
     declared: set[str] = set()
@@ -166,9 +209,18 @@ def check_safe(info: QueryInfo, *, allow_update: bool = False, allow_remote: boo
                           + ") would load a remote dataset; use --allow-remote")
 
 
+#: The longest number a parameter may bind (longer ones overflow engines' arithmetic).
+MAX_NUMBER_CHARS = 100
+_NUMBERS = frozenset(XSD + t for t in ("integer", "decimal", "double", "float"))
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def first_line(exc: BaseException) -> str:
+    """An engine's message on one line (a SERVICE's error page can run to hundreds of lines)."""
+    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+    return (lines[0] if lines else type(exc).__name__)[:300]
 
 
 def term_sparql(term: RDFTerm) -> str:
@@ -179,6 +231,9 @@ def term_sparql(term: RDFTerm) -> str:
         return f"<{term.value}>"
     if term.kind != "lit":
         raise SparqlError("blank nodes cannot be bound as parameters")
+    if term.datatype in _NUMBERS and len(term.value) > MAX_NUMBER_CHARS:
+        raise SparqlError(f"the number {term.value[:12]}... has {len(term.value):,} characters; a parameter "
+                          f"number may have at most {MAX_NUMBER_CHARS}")
     parts = []
     for k, ch in enumerate(term.value):
         if ch in _ECHAR:

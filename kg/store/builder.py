@@ -38,7 +38,7 @@ def node_ntriples(uri: str, curie: str, label: str, category: str, synonyms: tup
     lines = [f"<{uri}> <{RDF}type> <{IVKG}{CATEGORIES[category].cls}> .\n",
              f'<{uri}> <{RDFS}label> "{_esc(label)}" .\n',
              f'<{uri}> <{IVKG}category> "{category}" .\n',
-             f'<{uri}> <{IVKG}curie> "{curie}" .\n']
+             f'<{uri}> <{IVKG}curie> "{_esc(curie)}" .\n']
     lines.extend(f'<{uri}> <{SKOS}altLabel> "{_esc(s)}" .\n' for s in synonyms)
     return "".join(lines)
 

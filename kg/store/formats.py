@@ -159,12 +159,13 @@ class NTriplesScan:
                 yield line, parts[0][1:-1], parts[1][1:-1], "", lit
 
 
-def turtle_triples(path: Path, name: str) -> Iterator[Triple]:
-    """The triples of a Turtle file with a named-node subject (a syntax error refuses the import)."""
+def turtle_triples(path: Path, name: str, base_iri: str | None = None) -> Iterator[Triple]:
+    """The triples of a Turtle file with a named-node subject (a syntax error refuses the import);
+    relative IRIs resolve against ``base_iri``."""
     import pyoxigraph as ox
 
     try:
-        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri):
             o_lit = t.object.value if isinstance(t.object, ox.Literal) else None
             if isinstance(t.subject, ox.NamedNode):
                 yield 0, t.subject.value, t.predicate.value, t.object.value, o_lit

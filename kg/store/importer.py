@@ -6,6 +6,15 @@ with a cap on line length, so memory grows with the number of nodes and edges ke
 of a line or a file. Every skipped row is counted with its reason; malformed rows are reported with
 ``file:line`` (and refused with ``strict``).
 
+What is refused (the store never changes on a refusal) and what is skipped:
+
+- an RDF file with a syntax error anywhere (N-Triples, N-Quads, Turtle) is refused, naming file:line;
+- a truncated or corrupt (gzip) file is refused;
+- well-formed rows that cannot be mapped (an unknown prefix, a predicate too generic to sign, a
+  duplicate) are skipped and reported with their reason;
+- an import that keeps nothing from its files, or where more than :data:`MAX_BAD_SHARE` of the rows
+  are malformed, is refused; with ``strict`` any malformed row is.
+
 The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feeds what they yield to the
 :class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside.
 """
@@ -15,6 +24,7 @@ from __future__ import annotations
 import gzip
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +35,30 @@ from kg.store.builder import Builder, add_kgx, add_rdf, rdf_evidence
 from kg.store.report import ImportFailed, ImportProblem, Summary
 
 FORMATS = ("kgx", "nt", "ttl", "nq")
+#: The largest share of malformed rows a non-strict import accepts (skipping and reporting them).
+MAX_BAD_SHARE = 0.01
+#: Counts that mean a row of the input was kept (as a node or an edge, new or merged).
+_KEPT = ("nodes imported", "edges imported", "nodes merged with an existing node",
+         "edges merged into a curated statement")
+
+
+def check_policy(summary: Summary, fmt: str, names: list[str]) -> None:
+    """Refuse an import that kept nothing, or whose share of malformed rows is over MAX_BAD_SHARE."""
+    which = names[0] if len(names) == 1 else f"{len(names)} files"
+    for p in summary.problems:
+        if "truncated or corrupt" in p.message:
+            raise ImportFailed(p)
+    kept = sum(summary.counts.get(k, 0) for k in _KEPT)
+    if fmt != "kgx":
+        kept += summary.counts.get("input triples", 0)
+    if kept == 0:
+        why = "; ".join(f"{n} {reason}" for reason, n in sorted(summary.skipped.items())) or "no rows"
+        raise ImportFailed(ImportProblem(which, 0, f"nothing to import ({why})"))
+    bad = summary.n_problems
+    if bad > MAX_BAD_SHARE * (bad + kept):
+        first = f"; first: {summary.problems[0]}" if summary.problems else ""
+        raise ImportFailed(ImportProblem(which, 0, f"{bad} of {bad + kept} rows are malformed, over the "
+                                                   f"{MAX_BAD_SHARE:.0%} an import may skip{first}"))
 
 
 def _progress(path: Path, enabled: bool) -> Any:
@@ -44,7 +78,8 @@ class _Loader:
     parsing in Python and indexing in Oxigraph overlap. Our own triples arrive through a FIFO; RDF
     input files are then loaded from their paths."""
 
-    def __init__(self, path: Path, fifo: Path, files: list[Path], fmt: str, ontology: Path | None = None):
+    def __init__(self, path: Path, fifo: Path, files: list[Path], fmt: str, ontology: Path | None = None,
+                 base_iri: str | None = None):
         import threading
 
         import pyoxigraph as ox
@@ -52,7 +87,11 @@ class _Loader:
         self.ox = ox
         self.store = ox.Store(str(path))
         self.fifo, self.files, self.fmt, self.ontology = fifo, files, fmt, ontology
+        self.base_iri = base_iri
+        #: The input file being loaded (named in errors).
+        self.current: str | None = None
         self.error: BaseException | None = None
+        self.input_triples = 0
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -62,12 +101,18 @@ class _Loader:
             # Our N-Triples are made from validated CURIEs: IRI re-validation can be skipped.
             self.store.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             fmts = {"nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE}
+            before = len(self.store) if self.fmt == "ttl" else 0
             for path in self.files:
+                self.current = path.name
+                base = (self.base_iri or _base(path)) if self.fmt == "ttl" else None
                 if path.suffix == ".gz":
                     with gzip.open(path, "rb") as f:
-                        self.store.bulk_load(f, format=fmts[self.fmt])  # type: ignore[arg-type]
+                        self.store.bulk_load(f, format=fmts[self.fmt], base_iri=base)  # type: ignore[arg-type]
                 else:
-                    self.store.bulk_load(path=str(path), format=fmts[self.fmt])
+                    self.store.bulk_load(path=str(path), format=fmts[self.fmt], base_iri=base)
+            self.current = None
+            if self.fmt == "ttl":  # every triple counts as kept, blank-node subjects too (len() walks the store)
+                self.input_triples = len(self.store) - before
             if self.ontology is not None:
                 self.store.bulk_load(path=str(self.ontology), format=ox.RdfFormat.TURTLE)
         except BaseException as exc:  # reported by join()
@@ -77,39 +122,35 @@ class _Loader:
         self.thread.join()
 
 
+def flag_unsafe_text(ids: list[str], labels: list[str], synonyms: list[str], summary: Summary) -> None:
+    """Report names holding terminal controls or bidi overrides (kept, and shown escaped on output)."""
+    from kg.core.render import UNSAFE, unsafe_characters
+
+    for cid, label, syns in zip(ids, labels, synonyms, strict=True):
+        if UNSAFE.search(label) or UNSAFE.search(syns):
+            summary.counts["names with control or bidi characters (shown escaped)"] += 1
+            if len(summary.problems) < 100:
+                chars = ", ".join(sorted(set(unsafe_characters(label + syns))))
+                summary.problems.append(ImportProblem(cid, 0, f"name holds control or bidi characters ({chars});"
+                                                               " shown escaped"))
+
+
+def _base(path: Path) -> str:
+    """A file's own URI, the base for its relative IRIs (as RDF tools default to)."""
+    return path.resolve().as_uri()
+
+
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
-                 progress: bool = False) -> Summary:
-    """Build a new store generation from the curated graph and ``files``; publish it on success."""
+                 progress: bool = False, base_iri: str | None = None) -> Summary:
+    """Build a new store generation from the curated graph and ``files``; publish it on success.
+
+    ``base_iri`` resolves relative IRIs in Turtle (default: each file's own ``file://`` URI)."""
     from kg.store import store
 
     gen = store.new_generation(store_dir)
     try:
-        try:
-            summary = _import(kg, files, fmt, gen, strict, progress)
-        except _Retry as retry:
-            # Non-strict RDF import with syntax errors: load a copy without the bad lines instead.
-            store.discard(gen)
-            gen = store.new_generation(store_dir)
-            cleaned = []
-            for i, path in enumerate(files):
-                out = gen / f"clean-{i}.{fmt}"
-                problems: list[ImportProblem] = []
-
-                def report(n: int, m: str, _reason: str, name: str = path.name,
-                           acc: list[ImportProblem] = problems) -> None:
-                    acc.append(ImportProblem(name, n, m))
-
-                fm.clean_copy(path, fmt, out, report)
-                cleaned.append(out)
-                retry.problems.extend(problems)
-            summary = _import(kg, cleaned, fmt, gen, strict, progress, names=[p.name for p in files])
-            for p in retry.problems:
-                summary.n_problems += 1
-                summary.skipped["RDF syntax error"] += 1
-                if len(summary.problems) < 100:
-                    summary.problems.append(p)
-            for out in cleaned:
-                out.unlink()
+        summary = _import(kg, files, fmt, gen, strict, progress, base_iri=base_iri)
+        check_policy(summary, fmt, [p.name for p in files])
         final = store.publish(store_dir, gen)
         summary.store = str(final)
     except BaseException:
@@ -118,14 +159,8 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
     return summary
 
 
-class _Retry(Exception):
-    def __init__(self) -> None:
-        super().__init__("retry without the malformed lines")
-        self.problems: list[ImportProblem] = []
-
-
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
-            names: list[str] | None = None) -> Summary:
+            names: list[str] | None = None, base_iri: str | None = None) -> Summary:
     import json
     import os
 
@@ -141,7 +176,7 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     from kg.sparql.engine import ontology_file
 
     loader = _Loader(gen / "oxigraph", fifo, [] if fmt == "kgx" else files, fmt,
-                     ontology_file() if kg is not None else None)
+                     ontology_file() if kg is not None else None, base_iri)
     nt = fifo.open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
     try:  # a larger pipe buffer lets the parser run ahead of the loader instead of taking turns
         import fcntl
@@ -174,11 +209,12 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
             if fmt == "kgx":
                 add_kgx(b, name, dict(nt_files)[path], fm.KgxRows(path, report, bar))
             elif fmt == "ttl":
-                add_rdf(b, name, fm.turtle_triples(path, name))
+                add_rdf(b, name, fm.turtle_triples(path, name, base_iri or _base(path)))
             else:
                 scan = fm.NTriplesScan(path, report, bar)
                 add_rdf(b, name, scan)
                 b.triples += scan.triples
+                summary.counts["input triples"] += scan.triples
             if bar is not None:
                 bar.close()
     except BaseException:
@@ -201,16 +237,25 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     fifo.unlink()
     if loader.error is not None:
         exc = loader.error
-        if isinstance(exc, SyntaxError) and fmt in ("nt", "nq") and not strict and names is None:
-            raise _Retry() from None
+        which = loader.current or (files[0].name if len(files) == 1 else "an input file")
+        if isinstance(exc, SyntaxError) and loader.current is None and fmt == "kgx":
+            # Our own N-Triples (from checked, escaped identifiers): its line numbers mean nothing to users.
+            raise ImportFailed(ImportProblem(which, 0, "a value could not be written as RDF (please report "
+                                                       f"this): {str(exc).splitlines()[0]}")) from None
         if isinstance(exc, SyntaxError):
-            which = files[0].name if len(files) == 1 else "an input file"
             raise ImportFailed(ImportProblem(which, fm.syntax_line(exc),
                                              f"RDF syntax error: {str(exc).splitlines()[0]}")) from None
+        if isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile):
+            raise ImportFailed(ImportProblem(which, 0, f"file is truncated or corrupt ({exc})")) from None
+        if isinstance(exc, OSError) and exc.errno is None:  # an engine error: one line, not a traceback
+            raise ImportFailed(ImportProblem(which, 0, f"Oxigraph: {str(exc).splitlines()[0]}")) from None
         raise exc
     ox_store = loader.store
+    if fmt == "ttl":
+        summary.counts["input triples"] = loader.input_triples
     if fmt != "kgx":
         rdf_evidence(b)
+    flag_unsafe_text(b.ids, b.labels, b.syns, summary)
     summary.seconds["load_wait"] = round(time.perf_counter() - clock - summary.seconds["parse"], 3)
     t = time.perf_counter()
     e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]

@@ -155,16 +155,22 @@ def new_generation(store_dir: Path) -> Path:
 
 
 def publish(store_dir: Path, gen: Path) -> Path:
-    """Make ``gen`` the live generation atomically, then remove the previous ones."""
+    """Make ``gen`` the live generation atomically, then remove all but the one it replaces.
+
+    The replaced generation stays until the next import publishes: a reader that resolved CURRENT just
+    before the swap can still open it (its Oxigraph store is opened lazily, after the arrays).
+    """
     final = gen.with_name(gen.name.removesuffix(".partial"))
     gen.rename(final)
+    link = store_dir / "CURRENT"
+    previous = Path(os.readlink(link)).name if link.is_symlink() else None
     tmp = store_dir / "CURRENT.new"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(final.name, tmp)
-    os.replace(tmp, store_dir / "CURRENT")
+    os.replace(tmp, link)
     for old in store_dir.glob("gen-*"):
-        if old != final:
+        if old != final and old.name != previous and not old.name.endswith(".partial"):
             shutil.rmtree(old, ignore_errors=True)
     return final
 
@@ -178,11 +184,17 @@ class Store:
 
     def __init__(self, store_dir: Path):
         self.dir = Path(store_dir)
-        self.gen = current(self.dir)
-        try:
-            self.manifest: dict[str, Any] = json.loads((self.gen / "manifest.json").read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"{self.gen}: unreadable manifest ({exc})") from None
+        for attempt in range(3):
+            # Open and retry: an import may publish (and clean up) between reading CURRENT and opening.
+            self.gen = current(self.dir)
+            try:
+                self.manifest: dict[str, Any] = json.loads((self.gen / "manifest.json").read_text("utf-8"))
+                break
+            except FileNotFoundError:
+                if attempt == 2 or current(self.dir) == self.gen:
+                    raise StoreError(f"{self.gen}: no manifest; re-run `kg import`") from None
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"{self.gen}: unreadable manifest ({exc})") from None
         if self.manifest.get("format") != FORMAT_VERSION:
             raise StoreError(f"{self.dir}: store format {self.manifest.get('format')} is not "
                              f"{FORMAT_VERSION}; re-run `kg import`")
@@ -324,7 +336,12 @@ class Store:
         if self._oxigraph is None:
             import pyoxigraph
 
-            self._oxigraph = pyoxigraph.Store.read_only(str(self.oxigraph_path))
+            try:
+                self._oxigraph = pyoxigraph.Store.read_only(str(self.oxigraph_path))
+            except OSError as exc:  # RocksDB's message can run to several lines
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise StoreError(f"{self.oxigraph_path}: cannot open the RDF store ({first}); "
+                                 "if an import has just finished twice, run the command again") from None
         return self._oxigraph
 
 

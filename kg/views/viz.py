@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.core.render import printable
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS
 from kg.views.style import SIGN_COLOURS, SIGN_NAMES, category_style, edge_width, sign_colour
 
@@ -197,7 +198,7 @@ def page_data(view: View) -> dict[str, Any]:
             for e in sorted(EVIDENCE_LEVELS.values(), key=lambda e: -e.rank)
         ],
     }
-    return {
+    return _visible({
         "title": view.title,
         "kind": view.kind,
         "selection": dict(view.selection),
@@ -205,7 +206,19 @@ def page_data(view: View) -> dict[str, Any]:
         "edges": edges,
         "legend": legend,
         "options": _options(view, len(nodes)),
-    }
+    })
+
+
+def _visible(obj: Any) -> Any:
+    """Every string of the page data with control and bidi-override characters shown as escapes (a
+    U+202E in a label would otherwise show the rest of it reversed, on the canvas and in the panels)."""
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, dict):
+        return {k: _visible(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_visible(v) for v in obj]
+    return obj
 
 
 def script_json(data: Any) -> str:
@@ -245,7 +258,7 @@ def render_html(view: View) -> str:
         f"script-src {_csp_hash(vis_js)} {_csp_hash(page_js)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
     )
-    title = html.escape(view.title, quote=True)
+    title = html.escape(printable(view.title), quote=True)
     return "\n".join(
         [
             "<!DOCTYPE html>",

@@ -4,9 +4,14 @@
   "use strict";
   var data = JSON.parse(document.getElementById("ivkg-data").textContent);
 
+  // Controls and bidi overrides (U+202E shows the rest of a label reversed) are shown as \uXXXX.
+  var UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+  function visible(text) {
+    return text.replace(UNSAFE, function (c) { return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+  }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (text !== undefined && text !== null) { e.textContent = visible(String(text)); }
     if (cls) { e.className = cls; }
     return e;
   }
@@ -106,7 +111,7 @@
     });
   }
 
-  document.getElementById("ivkg-title").textContent = data.title;
+  document.getElementById("ivkg-title").textContent = visible(data.title);
   document.getElementById("ivkg-summary").textContent =
     data.nodes.length + " entities, " + data.edges.length + " statements. Click a node or an edge for details.";
   legend();
