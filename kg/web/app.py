@@ -141,7 +141,7 @@ def create_app(service: Service, *, allowed_hosts: list[str] | None = None) -> S
                 return await on_crash(request, exc)
         return run
 
-    app_routes = pages.routes(service, page, handler, assets)
+    app_routes = pages.routes(service, page, assets)
     app = Starlette(
         routes=[Route(path, handler(fn), methods=["GET", "HEAD"], name=name) for path, fn, name in app_routes],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or

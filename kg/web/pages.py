@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,9 +18,6 @@ from kg.web import drawing
 from kg.web.drawing import EXPORT_FORMATS
 from kg.web.service import MAX_SUGGEST, PathQuery, Service, WebError, bounded
 from kg.web.stats import response_rates
-
-if TYPE_CHECKING:
-    from kg.web.app import Assets
 
 Page = Callable[..., Response]
 Route = tuple[str, Callable[[Request], Response], str]
@@ -85,7 +82,8 @@ def forest(rows: list[dict[str, Any]], width: int = 760) -> dict[str, Any]:
             "top": top, "rows": out, "ticks": ticks, "axis_y": top + len(rows) * row_h + 4}
 
 
-def routes(service: Service, page: Page, handler: Any, assets: Assets) -> list[Route]:
+def routes(service: Service, page: Page, assets: Any) -> list[Route]:
+    """``(path, function, name)`` of every route; ``assets`` are the static files (:class:`kg.web.app.Assets`)."""
     from kg.web.openapi import openapi
 
     def home(request: Request) -> Response:
