@@ -64,10 +64,10 @@ def extra_keys(step: dict[str, Any]) -> list[tuple[str, Any]]:
     return [(k, v) for k, v in step.items() if k not in STEP_KEYS and v not in (None, False, [], "")]
 
 
-def forest(rows: list[dict[str, Any]], width: int = 760) -> dict[str, Any]:
+def forest(rows: list[dict[str, Any]], width: int = 960) -> dict[str, Any]:
     """Geometry of the forest chart of response rates: one row per rate, 0-100 % on the x axis, a square
     sized by study size at the rate and a line across the exact 95 % interval."""
-    left, right, row_h, top = 300, 150, 34, 28
+    left, right, row_h, top = 400, 190, 30, 28
     span = width - left - right
     biggest = max((r["n"] or 0 for r in rows), default=1) or 1
     out = []

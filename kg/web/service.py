@@ -168,8 +168,24 @@ class Service:
                     (n for n in ent.names() if key in normalise(n)), None)
         out: dict[str, Any] = {"query": text, "hits": hits}
         if text and not hits:
-            out["suggestions"] = [_entity_json(e) for e in self.index.closest(text)]
+            out["suggestions"] = [_entity_json(e) for e in self.close_names(text)]
         return out
+
+    def close_names(self, text: str, n: int = 5) -> list[Entity]:
+        """Names like ``text`` when nothing matches it: the index's closest, else a looser comparison."""
+        import difflib
+
+        from kg.curation.lookup import normalise
+
+        found = self.index.closest(text, n)
+        if found:
+            return found
+        keys = difflib.get_close_matches(normalise(text), list(self.index.by_name), n=n * 2, cutoff=0.4)
+        seen: dict[Curie, Entity] = {}
+        for k in keys:
+            for c in sorted(self.index.by_name[k]):
+                seen.setdefault(c, self.index.by_id[c])
+        return list(seen.values())[:n]
 
     def _entity(self, curie: str) -> Entity | None:
         try:
