@@ -43,7 +43,7 @@ STATIC: dict[str, tuple[str, tuple[str, ...], str]] = {
     "vis-network.min.js": ("pyvis", ("templates", "lib", "vis-9.1.2", "vis-network.min.js"), "text/javascript"),
     "vis-network.css": ("pyvis", ("templates", "lib", "vis-9.1.2", "vis-network.css"), "text/css"),
 }
-SIGN_TEXT = {1: "+", -1: "−", 0: "?"}
+SIGN_TEXT = {1: "+", -1: "−", 0: "·"}
 
 
 def _json(data: Any, status: int = 200) -> Response:
