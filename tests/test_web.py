@@ -192,6 +192,7 @@ def test_nothing_writes_and_errors_have_status_codes(client: Any) -> None:
     assert client.get("/api/paths?source=bevacizumab&target=VEGF-A&max_length=99").status_code == 400
     assert client.get("/api/paths?source=bevacizumab&target=bevacizumab").status_code == 400
     assert client.get("/nowhere").status_code == 404
+    assert client.get("/", headers={"host": "attacker.example"}).status_code == 400  # DNS rebinding
 
 
 @pytest.mark.curated
