@@ -151,6 +151,17 @@ def test_sparql_table1_json_and_csv(client: Any) -> None:
 
 
 @pytest.mark.curated
+def test_unsigned_paths_when_the_library_offers_them(client: Any) -> None:
+    from kg.web.service import unsigned_supported
+
+    res = client.get("/api/paths?source=bevacizumab&target=VEGF-A&unsigned=1")
+    if unsigned_supported():
+        assert res.status_code == 200 and res.json()["paths"]
+    else:
+        assert res.status_code == 400 and "unsigned" in res.json()["error"]
+
+
+@pytest.mark.curated
 def test_path_view_downloads_in_export_formats(client: Any) -> None:
     q = urllib.parse.urlencode({"source": "bevacizumab", "target": "CD8+ T-cell infiltration"})
     ttl = client.get(f"/api/paths/export?{q}&format=turtle")

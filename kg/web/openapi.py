@@ -33,6 +33,8 @@ _PATH_PARAMS = [
     _q("species", "Only statements in this species (statements without one pass).", type="string",
        enum=["human", "mouse"]),
     _q("direct_only", "Only direct statements (1 for yes).", type="string", enum=["", "1"]),
+    _q("unsigned", "Also walk edges without a sign (1 for yes; net sign 0 when one is used), where the path "
+       "library supports it (else 400).", type="string", enum=["", "1"]),
 ]
 
 

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kg.web import drawing
 from kg.web.drawing import EXPORT_FORMATS
-from kg.web.service import MAX_SUGGEST, PathQuery, Service, WebError, bounded
+from kg.web.service import MAX_SUGGEST, PathQuery, Service, WebError, bounded, unsigned_supported
 from kg.web.stats import response_rates
 
 Page = Callable[..., Response]
@@ -125,12 +125,14 @@ def routes(service: Service, page: Page, assets: Any) -> list[Route]:
         if not (q.get("source") and q.get("target")):  # the form, filled with what was given
             form = PathQuery(bounded(q.get("source"), "source", required=False),
                              bounded(q.get("target"), "target", required=False))
-            return page(request, "paths.html", form=form, result=None, graph=None, link="")
+            return page(request, "paths.html", form=form, result=None, graph=None, link="",
+                        unsigned=unsigned_supported())
         pq = path_query(request)
         search = service.paths(pq)
         link = urllib.parse.urlencode(pq.params())
         return page(request, "paths.html", form=pq, result=search.to_json(), link=link,
-                    graph=drawing.drawing(drawing.path_view(service, search)), extra_keys=extra_keys)
+                    graph=drawing.drawing(drawing.path_view(service, search)), extra_keys=extra_keys,
+                    unsigned=unsigned_supported())
 
     def api_paths(request: Request) -> Response:
         return _json(service.paths(path_query(request)).to_json())

@@ -75,6 +75,8 @@ class PathQuery:
     min_evidence: str = ""
     species: str = ""
     direct_only: bool = False
+    #: Also walk edges without a sign (``kg path --unsigned``), when the path library offers it.
+    unsigned: bool = False
 
     @classmethod
     def parse(cls, args: Mapping[str, Any], getlist: Callable[[str], list[str]]) -> PathQuery:
@@ -101,7 +103,8 @@ class PathQuery:
             raise WebError(400, f"at most {MAX_VIA} via and {MAX_VIA} avoid entities")
         return cls(bounded(args.get("source"), "source"), bounded(args.get("target"), "target"),
                    integer("max_length", 4, 1, MAX_PATH_LENGTH), integer("limit", 10, 1, MAX_PATHS),
-                   sign, via, avoid, evidence, species, str(args.get("direct_only") or "") in ("1", "on", "true"))
+                   sign, via, avoid, evidence, species, str(args.get("direct_only") or "") in ("1", "on", "true"),
+                   str(args.get("unsigned") or "") in ("1", "on", "true"))
 
     def params(self) -> list[tuple[str, str]]:
         """The query string that reproduces this search."""
@@ -112,7 +115,18 @@ class PathQuery:
         out += [("via", v) for v in self.via] + [("avoid", a) for a in self.avoid]
         if self.direct_only:
             out.append(("direct_only", "1"))
+        if self.unsigned:
+            out.append(("unsigned", "1"))
         return out
+
+
+def unsigned_supported() -> bool:
+    """Whether :func:`kg.paths.search.find_paths` takes ``unsigned`` (the path library adds it)."""
+    import inspect
+
+    from kg.paths.search import find_paths
+
+    return "unsigned" in inspect.signature(find_paths).parameters
 
 
 @dataclass
@@ -215,12 +229,17 @@ class Service:
         src, dst = str(self.resolve(q.source, "source").id), str(self.resolve(q.target, "target").id)
         if src == dst:
             raise WebError(400, f"source and target are the same entity ({src})")
+        extra: dict[str, Any] = {}
+        if q.unsigned:
+            if not unsigned_supported():
+                raise WebError(400, "unsigned paths are not available in this version of the path search")
+            extra["unsigned"] = True
         try:
             return find_paths(self.path_graph, src, dst, max_length=q.max_length, limit=q.limit,
                               sign={"+": 1, "-": -1}.get(q.sign), via=[str(self.resolve(v, "via").id) for v in q.via],
                               avoid=[str(self.resolve(a, "avoid").id) for a in q.avoid],
                               min_evidence=q.min_evidence or None, species=q.species or None,
-                              direct_only=q.direct_only, timeout=PATH_TIMEOUT)
+                              direct_only=q.direct_only, timeout=PATH_TIMEOUT, **extra)
         except FilterError as exc:
             raise WebError(400, str(exc)) from None
 
