@@ -179,6 +179,8 @@ def test_trace_bevacizumab_to_cd8_infiltration(page: Page, server: Server) -> No
     want = {c["url"] for p in api["paths"] for s in p["steps"] for c in s["citations"] if c["url"]}
     assert want and set(cites) == want
     assert page.js("document.getElementById('permalink').getAttribute('href')").startswith("/paths?source=")
+    drawn = page.js("window.ivkgStats")
+    assert drawn["nodes"] == drawn["expectedNodes"] == len({n for p in api["paths"] for n in p["nodes"]})
     page.shot("web-paths.png")
 
 
@@ -222,7 +224,8 @@ def test_table1_query_and_csv_download(page: Page, tmp_path: Path) -> None:
 @pytest.mark.curated
 def test_keyboard_reaches_every_control(page: Page) -> None:
     query = urllib.parse.urlencode({"source": "bevacizumab", "target": "VEGF-A", "limit": "2"})
-    for path in ("/paths?" + query, "/sparql?name=regulators-of"):
+    regimen = urllib.parse.urlencode({"r": "atezolizumab + bevacizumab"})
+    for path in ("/paths?" + query, "/sparql?name=regulators-of", "/regimen?" + regimen, "/entity/HGNC:12680"):
         page.goto(path)
         want = page.js(
             "(function(){var sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary';"

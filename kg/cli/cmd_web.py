@@ -33,8 +33,6 @@ def web(state: State, host: str, port: int, open_browser: bool) -> None:
 
     service = Service(state.kg, state.index, state.path_graph(), state.resolve, state.sparql_store,
                       state.store)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: serving on {host}, reachable from other machines", err=True)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -46,7 +44,12 @@ def web(state: State, host: str, port: int, open_browser: bool) -> None:
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/"
-    hosts = ["127.0.0.1", "localhost", "::1", host]
+    # Loopback only answers requests addressed to loopback names (no DNS rebinding); a host the user chose
+    # to expose answers whatever name its clients use.
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    hosts = ["127.0.0.1", "localhost", "::1", host] if loopback else ["*"]
+    if not loopback:
+        click.echo(f"warning: serving on {host}, reachable from other machines", err=True)
     app = create_app(service, allowed_hosts=hosts)
     click.echo(f"kg web: serving {url} (read-only); Ctrl-C to stop", err=True)
     if open_browser:
