@@ -56,10 +56,27 @@ def _graph_for(service: Service, model: KG, nodes: list[str]) -> tuple[Any, KG]:
     return to_networkx(small), small
 
 
+#: A drawing of a neighbourhood in a --store shows at most this many nodes (hubs have thousands).
+MAX_DRAWN = 150
+
+
 def entity_view(service: Service, model: KG, entity: str) -> View:
-    """The entity and its neighbours one step away (what ``kg viz --focus ENTITY --radius 1`` draws)."""
+    """The entity and its neighbours one step away (what ``kg viz --focus ENTITY --radius 1`` draws); in a
+    store, the first :data:`MAX_DRAWN` of them."""
     from kg.views.select import select
 
+    if service.store is not None:
+        from kg.graphs.nx import to_networkx
+        from kg.store.views import kg_of, neighbourhood
+
+        nodes, cut = neighbourhood(service.path_graph, [entity], 1, max_nodes=MAX_DRAWN)
+        small = kg_of(service.path_graph, nodes, service.kg)
+        view = select(to_networkx(small), focus=entity, radius=1, kg=small)
+        if cut:
+            from dataclasses import replace
+
+            view = replace(view, title=f"{view.title} (the first {len(nodes) - 1} neighbours)")
+        return view
     graph, kg = _graph_for(service, model, [entity])
     return select(graph, focus=entity, radius=1, kg=kg)
 
