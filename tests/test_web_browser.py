@@ -155,6 +155,8 @@ def test_type_b7h1_pick_pdl1_from_suggestions(page: Page) -> None:
     stats = page.js("window.ivkgStats")
     assert stats["nodes"] == stats["expectedNodes"] > 1
     page.shot("web-entity.png")
+    page.js("document.querySelector('.drawing').scrollIntoView()")
+    page.shot("web-entity-drawing.png")
 
 
 @pytest.mark.curated
