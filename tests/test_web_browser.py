@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -278,3 +279,14 @@ def test_hostile_labels_run_no_script(browser: Chromium) -> None:
         assert browser.errors == []
     finally:
         server.close()
+
+
+@pytest.mark.curated
+def test_real_server_takes_a_long_query_and_refuses_writes(server: Server) -> None:
+    query = "SELECT ?l WHERE { hgnc:12680 rdfs:label ?l }\n# " + "é" * 7900  # ~47 kB once URL-encoded
+    got = server.get("/api/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert [b["l"]["value"] for b in got["results"]["bindings"]] == ["VEGF-A"]
+    req = urllib.request.Request(server.url + "/api/search?q=x", data=b"", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=30)
+    assert err.value.code == 405

@@ -56,7 +56,10 @@ def web(state: State, host: str, port: int, open_browser: bool) -> None:
         import webbrowser
 
         webbrowser.open(url)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
+    # A SPARQL text of 8,000 characters may triple when URL-encoded: room for it in the request line; and a
+    # bound on requests in flight (beyond it the server answers 503 instead of queueing without end).
+    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
+                            h11_max_incomplete_event_size=64 * 1024, limit_concurrency=64)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
