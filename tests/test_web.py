@@ -260,8 +260,11 @@ def test_store_mode_serves_the_merged_graph(tmp_path: Path) -> None:
 def test_openapi_describes_every_api_route(client: Any) -> None:
     from kg.web.app import create_app
 
+    from openapi_spec_validator import validate
+
     doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
+    validate(doc)  # raises on any departure from the OpenAPI 3.1 schema
     app = create_app(_service())
     routes = {r.path.replace("{name:path}", "{name}") for r in app.app.routes if r.path.startswith("/api/")}
     assert set(doc["paths"]) == routes
