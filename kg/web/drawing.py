@@ -65,17 +65,15 @@ def entity_view(service: Service, model: KG, entity: str) -> View:
     store, the first :data:`MAX_DRAWN` of them."""
     from kg.views.select import select
 
-    if service.store is not None:
+    if service.store is not None:  # the statements at the entity, to its first MAX_DRAWN neighbours
         from kg.graphs.nx import to_networkx
-        from kg.store.views import kg_of, neighbourhood
 
-        nodes, cut = neighbourhood(service.path_graph, [entity], 1, max_nodes=MAX_DRAWN)
-        small = kg_of(service.path_graph, nodes, service.kg)
+        small, cut = service.star(entity, MAX_DRAWN)
         view = select(to_networkx(small), focus=entity, radius=1, kg=small)
         if cut:
             from dataclasses import replace
 
-            view = replace(view, title=f"{view.title} (the first {len(nodes) - 1} neighbours)")
+            view = replace(view, title=f"{view.title} (the first {len(view.nodes) - 1} neighbours)")
         return view
     graph, kg = _graph_for(service, model, [entity])
     return select(graph, focus=entity, radius=1, kg=kg)

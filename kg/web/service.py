@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from kg.core.model import KG, Curie, CurieError, Entity
 from kg.curation.lookup import AmbiguousEntity, EntityLookupError, NameIndex, UnknownEntity
@@ -129,6 +129,30 @@ def unsigned_supported() -> bool:
     return "unsigned" in inspect.signature(find_paths).parameters
 
 
+class IncidentEdges:
+    """A :class:`~kg.paths.graph.PathGraph` seen through one node: only the edges into or out of it."""
+
+    def __init__(self, g: PathGraph, node: str):
+        self.g, self.node = g, node
+        self._into: dict[str, list[tuple[str, Any]]] = {}
+        for other, edge in g.in_edges(node):
+            self._into.setdefault(other, []).append((node, edge))
+        source_of = getattr(g, "source_of", None)
+        if source_of is not None:
+            self.source_of = source_of
+
+    def has_node(self, node: str) -> bool:
+        return self.g.has_node(node)
+
+    def node_info(self, node: str) -> Any:
+        return self.g.node_info(node)
+
+    def out_edges(self, node: str) -> list[tuple[str, Any]]:
+        if node == self.node:
+            return list(self.g.out_edges(node))
+        return self._into.get(node, [])
+
+
 @dataclass
 class Service:
     """The open graph and everything the pages and the API ask of it."""
@@ -215,10 +239,21 @@ class Service:
         ent = self.resolve(name)
         graph = self.kg
         if self.store is not None:  # the entity's statements in the merged graph, as `kg show --store`
-            from kg.store.views import kg_of, neighbourhood
-
-            graph = kg_of(self.path_graph, neighbourhood(self.path_graph, [str(ent.id)], 1)[0], self.kg)
+            graph = self.star(str(ent.id))[0]
         return entity_card(graph, ent), graph
+
+    def star(self, node: str, max_nodes: int | None = None) -> tuple[KG, bool]:
+        """With a store: the model of ``node``, its neighbours (as ``kg show --store`` gathers them) and
+        the statements that touch ``node``, and whether the neighbours were cut at ``max_nodes``.
+
+        The card needs no statement between two neighbours, and in a large graph those are most of the
+        work (a hub's neighbours hold tens of thousands), so :func:`kg.store.views.kg_of` is given a graph
+        that shows it only the edges at ``node``."""
+        from kg.store.views import MAX_NODES, kg_of, neighbourhood
+
+        nodes, cut = neighbourhood(self.path_graph, [node], 1, max_nodes or MAX_NODES)
+        # kg_of reads only has_node, node_info, out_edges and source_of, all of which IncidentEdges has.
+        return kg_of(cast(PathGraph, IncidentEdges(self.path_graph, node)), nodes, self.kg), cut
 
     # -- paths ------------------------------------------------------------------------------------
     def paths(self, q: PathQuery) -> Any:
