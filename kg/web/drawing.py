@@ -65,16 +65,19 @@ def entity_view(service: Service, model: KG, entity: str) -> View:
     store, the first :data:`MAX_DRAWN` of them."""
     from kg.views.select import select
 
-    if service.store is not None:  # the statements at the entity, to its first MAX_DRAWN neighbours
+    if service.store is not None:  # the card's model: the statements at the entity, to its neighbours
         from kg.graphs.nx import to_networkx
+        from kg.views.select import View
 
-        small, cut = service.star(entity, MAX_DRAWN)
-        view = select(to_networkx(small), focus=entity, radius=1, kg=small)
-        if cut:
-            from dataclasses import replace
-
-            view = replace(view, title=f"{view.title} (the first {len(view.nodes) - 1} neighbours)")
-        return view
+        graph = to_networkx(model)
+        near = [n for n in dict.fromkeys([*graph.successors(entity), *graph.predecessors(entity)]) if n != entity]
+        nodes = {entity, *near[:MAX_DRAWN]}
+        edges = sorted(k for u, v, k in graph.edges(keys=True) if u in nodes and v in nodes)
+        title = f"{_label(graph, entity)} and its neighbours within 1 step(s)"
+        if len(near) > MAX_DRAWN:
+            title += f" (the first {MAX_DRAWN} of {len(near)})"
+        return View(graph, tuple(sorted(nodes)), tuple(edges), "focus", title, (entity,), {},
+                    {"focus": entity, "radius": 1}, model)
     graph, kg = _graph_for(service, model, [entity])
     return select(graph, focus=entity, radius=1, kg=kg)
 
