@@ -29,6 +29,7 @@ PATH_Q = urllib.parse.urlencode({"source": "bevacizumab", "target": "CD8+ T-cell
 REQUESTS = [
     ("entity page (PD-L1)", "/entity/HGNC:17635"),
     ("entity API (PD-L1)", "/api/entity/HGNC:17635"),
+    ("entity page (bevacizumab)", "/entity/DRUGBANK:DB00112"),
     ("path page (bevacizumab -> CD8+ T-cell infiltration)", "/paths?" + PATH_Q),
     ("path API (same)", "/api/paths?" + PATH_Q),
     ("suggestions (B7-H1)", "/api/search?q=B7-H1&limit=8"),

@@ -258,9 +258,9 @@ def test_store_mode_serves_the_merged_graph(tmp_path: Path) -> None:
 
 @pytest.mark.curated
 def test_openapi_describes_every_api_route(client: Any) -> None:
-    from kg.web.app import create_app
-
     from openapi_spec_validator import validate
+
+    from kg.web.app import create_app
 
     doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.1")

@@ -28,6 +28,8 @@ STEP_KEYS = frozenset({"subject", "subject_label", "predicate", "object", "objec
                        "sections", "citations", "parallel", "membership"})
 SPARQL_FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
 SHOWN_ROWS = 500
+#: Statements shown per direction on an entity page (strongest evidence first; ``?all=1`` shows all).
+SHOWN_STATEMENTS = 150
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -112,7 +114,8 @@ def routes(service: Service, page: Page, assets: Any) -> list[Route]:
         if card["id"] != name:
             return RedirectResponse(f"/entity/{urllib.parse.quote(card['id'], safe=':')}", 303)
         view = drawing.entity_view(service, model, card["id"])
-        return page(request, "entity.html", card=card, graph=drawing.drawing(view))
+        shown = None if request.query_params.get("all") else SHOWN_STATEMENTS
+        return page(request, "entity.html", card=card, graph=drawing.drawing(view), shown=shown)
 
     def api_entity(request: Request) -> Response:
         return _json(service.entity(request.path_params["name"])[0])
