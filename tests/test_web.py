@@ -221,6 +221,39 @@ def test_sparql_guards_as_kg_sparql(client: Any, query: str, message: str) -> No
     assert page.status_code == 400 and message in page.text
 
 
+@pytest.mark.curated
+def test_a_slow_query_times_out_with_504() -> None:
+    service = _service()
+    service.sparql_timeout = 0.02
+    client = _client(service)
+    # About 4 million rows to count: most of a second, far beyond the limit (and over soon after it).
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d rdfs:label ?f }"
+    res = client.get("/api/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert res.status_code == 504 and res.json()["error"] == "query timed out after 0.02 s"
+
+
+def test_a_failure_is_a_500_page_or_json_without_traceback() -> None:
+    service = _service(ROOT / "tests" / "fixtures" / "views")
+
+    def broken() -> list[dict[str, Any]]:
+        raise RuntimeError("boom: /secret/path")
+
+    service.regimens = broken
+    client = _client(service)
+    page, api = client.get("/"), client.get("/api/regimens")
+    assert (page.status_code, api.status_code) == (500, 500)
+    assert api.json() == {"error": "internal error: the request could not be answered", "status": 500}
+    assert "Traceback" not in page.text and "/secret/path" not in page.text and "internal error" in page.text
+
+
+def test_steps_render_keys_a_newer_library_adds() -> None:
+    from kg.web.pages import extra_keys
+
+    step = {"subject": "a", "predicate": "inhibits", "sign": -1, "citations": [], "inherited": "DRUGBANK:DB1",
+            "membership": False, "note": None}
+    assert extra_keys(step) == [("inherited", "DRUGBANK:DB1")]
+
+
 def test_hostile_labels_are_escaped_in_html_and_json() -> None:
     client = _client(_service(ROOT / "tests" / "fixtures" / "views"))
     page = client.get("/entity/ivkg:xss-probe").text

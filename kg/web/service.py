@@ -165,6 +165,8 @@ class Service:
     #: Returns the ``pyoxigraph.Store`` to query (built on first use, then kept).
     sparql_store: Callable[[], Any]
     store: Any = None
+    #: Seconds a SPARQL query may run before it is abandoned (504).
+    sparql_timeout: float = SPARQL_TIMEOUT
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _engine: Any = field(default=None, repr=False)
 
@@ -331,7 +333,7 @@ class Service:
                 terms = {k: to_term(bounded(v, f"parameter {k}")) for k, v in given.items()}
             info = analyse(query)
             check_safe(info)  # never an update, SERVICE or FROM: the server is read-only and offline
-            result = self.engine().query(query, terms, SPARQL_TIMEOUT)
+            result = self.engine().query(query, terms, self.sparql_timeout)
         except SparqlError as exc:
             status = 504 if type(exc).__name__ == "QueryTimeout" else 400
             raise WebError(status, str(exc)) from None
