@@ -163,7 +163,8 @@ def routes(service: Service, page: Page, assets: Any) -> list[Route]:
         report = service.regimen(text)
         rows = response_rates(report["trials"])
         return page(request, "regimen.html", report=report, regimens=service.regimens(), r=text,
-                    chart=forest(rows) if rows else None)
+                    chart=forest(rows) if rows else None,
+                    drug_labels={d["id"]: d["label"] for d in report["drugs"]})
 
     def api_regimen(request: Request) -> Response:
         report = service.regimen(request.query_params.get("r", ""))
