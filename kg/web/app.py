@@ -83,7 +83,7 @@ def csp(nonce: str) -> str:
 
 def create_app(service: Service, *, allowed_hosts: list[str] | None = None) -> Starlette:
     """The ASGI application over an open :class:`Service`."""
-    from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS
+    from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, is_a
     from kg.views.records import curie_link
     from kg.web import pages
 
@@ -96,7 +96,8 @@ def create_app(service: Service, *, allowed_hosts: list[str] | None = None) -> S
     env.filters["href"] = safe_url
     env.filters["curie_link"] = lambda text: safe_url(curie_link(str(text)))
     env.globals.update(integrity=assets.integrity, categories=CATEGORIES, evidence_levels=EVIDENCE_LEVELS,
-                       export_formats=EXPORT_FORMATS, urlencode=urllib.parse.urlencode)
+                       export_formats=EXPORT_FORMATS, urlencode=urllib.parse.urlencode,
+                       is_drug=lambda c: c in CATEGORIES and (is_a(c, "drug") or c == "drug_class"))
 
     def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(nonce=request.state.nonce, path=request.url.path,
