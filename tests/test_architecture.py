@@ -22,7 +22,8 @@ LAYERS: dict[str, int] = {
     "views": 4,
     "export": 4,
     "store": 4,
-    "cli": 5,
+    "web": 5,
+    "cli": 6,
 }
 
 

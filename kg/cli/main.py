@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import cmd_core, cmd_curation, cmd_paths, cmd_sparql, cmd_store, cmd_views
+from kg.cli import cmd_core, cmd_curation, cmd_paths, cmd_sparql, cmd_store, cmd_views, cmd_web
 from kg.cli.common import Group, State, UserError
 
 
@@ -32,6 +32,6 @@ def main(ctx: click.Context, data_dir: Path | None, store_dir: Path | None) -> N
     ctx.obj = State(data_dir, store_dir)
 
 
-for _module in (cmd_core, cmd_curation, cmd_paths, cmd_sparql, cmd_store, cmd_views):
+for _module in (cmd_core, cmd_curation, cmd_paths, cmd_sparql, cmd_store, cmd_views, cmd_web):
     for _command in _module.COMMANDS:
         main.add_command(_command)
