@@ -163,3 +163,15 @@ def test_unknown_data_folder_is_a_one_line_error(cli, tmp_path):
     result = CliRunner().invoke(main, ["--data", str(tmp_path / "nope"), "stats"])
     assert result.exit_code == 1
     assert result.output.strip().startswith("kg: error: data folder not found")
+
+
+def test_fmt_reports_and_keeps_a_file_cut_inside_its_last_row(mini, cli):
+    # A table-layer syntax problem that is not about fields or encoding (here: no final newline) must
+    # fail `kg fmt` too, naming the file, and leave the file as it was.
+    st = mini / "statements" / "core.tsv"
+    st.write_bytes(st.read_bytes().rstrip(b"\n"))
+    before = st.read_bytes()
+    result = cli("fmt", data=mini)
+    assert result.exit_code == 1
+    assert "statements/core.tsv" in result.output and "no newline at the end" in result.output
+    assert st.read_bytes() == before

@@ -12,7 +12,7 @@ from kg.core.files import atomic_write
 from kg.core.model import Curie, CurieError
 from kg.core.vocab import REVIEW_SECTIONS, TABLE_COLUMNS
 from kg.curation.read import default_data_dir, read
-from kg.curation.tables import Problem, Row, read_table, render_table, split_cell, table_files
+from kg.curation.tables import Problem, Row, read_table, render_table, split_cell, table_entries
 
 _SECTION_ORDER = {s: i for i, s in enumerate(REVIEW_SECTIONS)}
 
@@ -93,15 +93,18 @@ def format_data(data_dir: Path | None = None, check_only: bool = False) -> tuple
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     result = read(data_dir, check=False)
-    syntax = [p for p in result.problems if p.severity == "error" and (p.line <= 1 or "fields" in p.message
-                                                                      or "UTF-8" in p.message)]
     rewrites: Rewrites = {(f, ln, col, w): canon for f, ln, col, w, canon in result.rewrites}
     changed: list[Path] = []
-    bad_files = {p.file for p in syntax}
+    # Syntax problems are exactly what the table layer reports (entries that are not files, encoding,
+    # line endings, header, field counts, forbidden characters): a file with any of them is left alone.
+    syntax: list[Problem] = []
     for kind in TABLE_COLUMNS:
-        for path in table_files(data_dir, kind):
+        files, entry_problems = table_entries(data_dir, kind)
+        syntax.extend(entry_problems)
+        for path in files:
             rows, probs = read_table(path, kind, data_dir)
-            if probs or (rows and rows[0].location.file in bad_files):
+            if probs:
+                syntax.extend(probs)
                 continue
             text = render_table(kind, canonical_rows(kind, rows, rewrites))
             if path.read_text(encoding="utf-8") != text:
