@@ -175,3 +175,17 @@ def test_fmt_reports_and_keeps_a_file_cut_inside_its_last_row(mini, cli):
     assert result.exit_code == 1
     assert "statements/core.tsv" in result.output and "no newline at the end" in result.output
     assert st.read_bytes() == before
+
+
+def test_metagraph_allowed_agrees_with_the_enumerated_metaedges():
+    from kg.core import metagraph
+    from kg.core.vocab import CATEGORIES, PREDICATES
+
+    edges = metagraph.metaedges()
+    checked = 0
+    for s in CATEGORIES:
+        for p in PREDICATES:
+            for o in CATEGORIES:
+                assert metagraph.allowed(s, p, o) == ((s, p, o) in edges), (s, p, o)
+                checked += 1
+    assert checked == len(CATEGORIES) ** 2 * len(PREDICATES) and len(edges) > 1000

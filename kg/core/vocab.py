@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 #: Namespace of the project's own terms (classes, predicates, local concepts).
 IVKG = "https://w3id.org/ivkg/"
@@ -156,6 +157,7 @@ CATEGORIES: dict[str, Category] = {
 }
 
 
+@cache
 def category_ancestors(key: str) -> tuple[str, ...]:
     """The category and all its parents, most specific first."""
     out: list[str] = []
