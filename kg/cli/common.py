@@ -150,7 +150,7 @@ class State:
                 i = None
             hits = [i] if i is not None else []
         hits = hits or st.nodes_named(name)
-        ents = [Entity(Curie.parse(st.ids[i]), st.labels[i], st.category(i),
+        ents = [Entity(_store_curie(st.ids[i]), st.labels[i], st.category(i),
                        tuple(s for s in st.synonyms[i].split("|") if s)) for i in hits[:10]]
         if len(ents) > 1:
             listed = ", ".join(f"{e.label} ({e.id})" for e in ents)
@@ -220,3 +220,14 @@ def format_option(choices: click.Choice = FORMAT_TABLE_JSON, default: str = "tab
         return click.option("--format", "fmt", type=choices, default=default, show_default=True,
                             help="Output format: table for people, json for scripts.")(fn)
     return deco
+
+
+def _store_curie(text: str) -> Any:
+    """A store node id as a Curie: ours parsed, an imported prefix (bioregistry's) taken as it is."""
+    from kg.core.model import Curie, CurieError
+
+    try:
+        return Curie.parse(text)
+    except CurieError:
+        prefix, _, local = text.partition(":")
+        return Curie(prefix, local)

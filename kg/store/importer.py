@@ -13,13 +13,14 @@ The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feed
 from __future__ import annotations
 
 import gzip
+import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from kg.core.model import KG
-from kg.core.vocab import CATEGORIES, PREDICATES
+from kg.core.vocab import CATEGORIES
 from kg.store import formats as fm
 from kg.store.builder import Builder, add_kgx, add_rdf, rdf_evidence
 from kg.store.report import ImportFailed, ImportProblem, Summary
@@ -78,14 +79,21 @@ class _Loader:
 
 
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
-                 progress: bool = False) -> Summary:
-    """Build a new store generation from the curated graph and ``files``; publish it on success."""
+                 progress: bool = False, prefixes: dict[str, str] | None = None) -> Summary:
+    """Build a new store generation from the curated graph and ``files``; publish it on success.
+
+    ``prefixes`` declares prefixes beyond ours and bioregistry's (``kg import --prefix NAME=IRI``); KGX
+    inputs may also declare them in a JSON file with a ``curie_map`` object (given among the files or
+    inside a tar archive of nodes and edges)."""
     from kg.store import store
 
     gen = store.new_generation(store_dir)
     try:
+        declared = dict(prefixes or {})
+        if fmt == "kgx":
+            files = _kgx_inputs(files, gen / "unpacked", declared)
         try:
-            summary = _import(kg, files, fmt, gen, strict, progress)
+            summary = _import(kg, files, fmt, gen, strict, progress, declared=declared)
         except _Retry as retry:
             # Non-strict RDF import with syntax errors: load a copy without the bad lines instead.
             store.discard(gen)
@@ -102,7 +110,8 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
                 fm.clean_copy(path, fmt, out, report)
                 cleaned.append(out)
                 retry.problems.extend(problems)
-            summary = _import(kg, cleaned, fmt, gen, strict, progress, names=[p.name for p in files])
+            summary = _import(kg, cleaned, fmt, gen, strict, progress, names=[p.name for p in files],
+                              declared=declared)
             for p in retry.problems:
                 summary.n_problems += 1
                 summary.skipped["RDF syntax error"] += 1
@@ -110,12 +119,42 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
                     summary.problems.append(p)
             for out in cleaned:
                 out.unlink()
+        shutil.rmtree(gen / "unpacked", ignore_errors=True)
         final = store.publish(store_dir, gen)
         summary.store = str(final)
     except BaseException:
         store.discard(gen)
         raise
     return summary
+
+
+def _kgx_inputs(files: list[Path], folder: Path, declared: dict[str, str]) -> list[Path]:
+    """KGX tables to read: archives unpacked, ``curie_map`` JSON files taken into ``declared``."""
+    import json
+
+    out: list[Path] = []
+    for path in files:
+        members = fm.unpack(path, _mkdir(folder)) if fm.is_archive(path) else [path]
+        for m in members:
+            if not m.name.endswith(".json"):
+                out.append(m)
+                continue
+            try:
+                doc = json.loads(m.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise ImportFailed(ImportProblem(path.name, 0, f"unreadable JSON ({exc})")) from None
+            cmap = doc.get("curie_map") if isinstance(doc, dict) else None
+            if not isinstance(cmap, dict) or not all(isinstance(v, str) for v in cmap.values()):
+                raise ImportFailed(ImportProblem(m.name, 0, "a JSON input must hold a curie_map object "
+                                                 "of prefix -> IRI base"))
+            for k, v in cmap.items():
+                declared.setdefault(str(k), v)
+    return out
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 class _Retry(Exception):
@@ -125,7 +164,7 @@ class _Retry(Exception):
 
 
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
-            names: list[str] | None = None) -> Summary:
+            names: list[str] | None = None, declared: dict[str, str] | None = None) -> Summary:
     import json
     import os
 
@@ -150,7 +189,9 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     except (ImportError, OSError):
         pass
     try:
-        b = Builder(nt, summary, strict)
+        from kg.graphs.prefixes import Prefixes
+
+        b = Builder(nt, summary, strict, Prefixes(declared))
         if kg is not None:
             b.add_curated(kg)
         if fmt == "kgx":
@@ -222,10 +263,10 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     summary.counts["store triples"] = len(ox_store) if fmt == "ttl" else b.triples
     del ox_store, loader
     summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
-    manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": list(PREDICATES),
+    manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": b.preds,
                 "categories": list(CATEGORIES), "files": names or [p.name for p in files],
                 "import_format": fmt, "counts": dict(sorted(summary.counts.items())),
-                "curated": kg is not None}
+                "curated": kg is not None, "declared_prefixes": dict(sorted((declared or {}).items()))}
     (gen / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     summary.seconds["total"] = round(time.perf_counter() - clock, 3)
     return summary
