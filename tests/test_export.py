@@ -224,7 +224,9 @@ def test_kgx_columns(views):
         expr["object_aspect_qualifier"],
         expr["object_direction_qualifier"],
     ) == ("biolink:affects", "biolink:causes", "expression", "increased")
-    assert expr["publications"] == "PMID:12345678|doi:10.1000/xyz-17"
+    # The review's DOI comes first in every edge's publications (issue 13).
+    assert expr["publications"] == "doi:10.3389/fimmu.2026.1760044|PMID:12345678|doi:10.1000/xyz-17"
+    assert expr["negated"] == ""  # KGX reads "False" as true
     assert expr["species_context_qualifier"] == "NCBITaxon:9606"
     assert (expr["knowledge_level"], expr["agent_type"]) == ("knowledge_assertion", "manual_agent")
 

@@ -78,7 +78,7 @@ def _guess(files: tuple[Path, ...]) -> str:
     kinds = set()
     for f in files:
         name = f.name.lower().removesuffix(".gz").removesuffix(".bz2")
-        if name.endswith((".tar", ".tgz", ".json")):
+        if name.endswith((".tar", ".tgz", ".json", ".jsonl")):
             kinds.add("kgx")
             continue
         ext = name.rsplit(".", 1)[-1]

@@ -9,6 +9,7 @@ curated statements (:mod:`kg.graphs.rdf`). Only :mod:`kg.store.importer` uses th
 from __future__ import annotations
 
 import hashlib
+import re
 import urllib.parse
 from array import array
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, IVKG, PREDICATES
 from kg.graphs.mapping import category_of_class, import_predicate, map_category, map_predicate, predicate_sign
 from kg.graphs.prefixes import BIOLINK, Prefixes
 from kg.graphs.rdf import PROV, RDF, RDFS, SKOS, XSD, _nt_term, triples
-from kg.store.formats import KgxRows, Triple
+from kg.store.formats import KgxJsonl, KgxRows, Triple
 from kg.store.report import ImportFailed, ImportProblem, Summary
 
 PRED_CODE = {k: i for i, k in enumerate(PREDICATES)}
@@ -58,9 +59,14 @@ def edge_ntriples(s: str, pred: str, o: str, evidence: str, st: str, source: str
     return text + f"<{st}> <{PROV}wasDerivedFrom> <{source}> .\n"
 
 
-def statement_iri(s: str, pred: str, o: str) -> str:
-    """Same id as :attr:`kg.core.model.Statement.id` of a statement without context."""
+def statement_iri(s: str, pred: str, o: str, ident: str = "") -> str:
+    """Same id as :attr:`kg.core.model.Statement.id` of a statement without context, or the one a KGX
+    ``id`` gives (ours, ``st-...``, as it is; another, hashed with the edge)."""
+    if re.fullmatch(r"st-[0-9a-f]{12}", ident):
+        return f"{IVKG}statement/{ident}"
     digest = hashlib.sha1("\t".join((s, pred, o, "", "", "")).encode("utf-8")).hexdigest()
+    if ident:
+        digest = hashlib.sha1(f"{digest}\t{ident}".encode()).hexdigest()
     return f"{IVKG}statement/st-{digest[:12]}"
 
 
@@ -123,9 +129,13 @@ class Builder:
             self.preds.append(pred)
         return code
 
-    def edge(self, s: int, pred: str, o: int, rank: int, src: int, refs: str) -> bool:
+    def edge(self, s: int, pred: str, o: int, rank: int, src: int, refs: str, ident: str = "") -> bool:
+        """Add an edge unless the store has it: the same subject, predicate and object (and, for edges
+        that carry a statement id, the same id: distinct statements stay distinct)."""
         code = self.code(pred)
         key = edge_key(s, code, o)
+        if ident and src != 0 and key not in self.curated_keys:
+            key = hash((key, ident))
         if src == 0:
             self.curated_keys.add(key)
         elif key in self.curated_keys:
@@ -182,12 +192,18 @@ def edge_key(s: int, code: int, o: int) -> int:
 # KGX rows -> nodes, edges and their triples
 # --------------------------------------------------------------------------------------------------
 
-def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows) -> None:
+_BY_ECO: dict[str, str] = {}
+for _e in EVIDENCE_LEVELS.values():
+    _BY_ECO.setdefault(_e.eco, _e.key)
+del _e
+
+
+def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows | KgxJsonl) -> None:
     """Add the rows of one KGX nodes or edges file."""
     src = b.source(name) if kind == "edges" else 0
     s_iri = source_iri(b.sources[src]) if kind == "edges" else ""
     counts, skipped = b.summary.counts, b.summary.skipped
-    pred_cache2: dict[tuple[str, str, str, str], tuple[str | None, bool]] = {}
+    pred_cache2: dict[tuple[str, str, str, str, str], tuple[str | None, bool]] = {}
     ids = b.prefixes
 
     def ident(text: str, line: int, what: str) -> str | None:
@@ -221,10 +237,11 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows) -> None:
             skipped["negated edge"] += 1
             continue
         qkey = (cells[col("predicate")], cells[col("object_aspect_qualifier")],
-                cells[col("object_direction_qualifier")], cells[col("qualified_predicate")])
+                cells[col("object_direction_qualifier")], cells[col("qualified_predicate")],
+                cells[col("original_predicate")])
         got = pred_cache2.get(qkey)
         if got is None:
-            got = pred_cache2[qkey] = import_predicate(*qkey, prefixes=ids)
+            got = pred_cache2[qkey] = _kgx_predicate(*qkey, prefixes=ids)
         pred, ours = got
         if pred is None:
             what = f"predicate {qkey[0]!r} is not a CURIE under a known prefix" if qkey[0].strip() else \
@@ -244,13 +261,27 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows) -> None:
         ev = cells[col("ivkg_evidence")]
         if ev and ev not in EVIDENCE_LEVELS:
             ev = ""
+        if not ev:  # the evidence code our KGX export writes (has_evidence: an ECO term)
+            ev = next((_BY_ECO[c] for c in cells[col("has_evidence")].split("|") if c in _BY_ECO), "")
         rank = EVIDENCE_LEVELS[ev].rank if ev else 0
-        if b.edge(si, pred, oi, rank, src, cells[col("publications")]):
+        edge_id = cells[col("id")].strip()
+        if b.edge(si, pred, oi, rank, src, cells[col("publications")], edge_id):
             counts["edges imported"] += 1
             counts["edges mapped onto our predicates" if ours else "edges kept with their own predicate"] += 1
             b.summary.mapped[f"predicate {pred}"] += 1
-            b.write(edge_ntriples(b.uri(s), pred, b.uri(o), ev, statement_iri(s, pred, o), s_iri,
+            b.write(edge_ntriples(b.uri(s), pred, b.uri(o), ev, statement_iri(s, pred, o, edge_id), s_iri,
                                   "" if ours else b.uri(pred)))
+
+
+def _kgx_predicate(pred: str, aspect: str, direction: str, qualified: str, original: str,
+                   prefixes: Prefixes) -> tuple[str | None, bool]:
+    """The predicate of a KGX edge; an ``original_predicate`` naming one of ours (as our KGX export
+    writes it) wins when it agrees with the Biolink predicate's sign."""
+    got = import_predicate(pred, aspect, direction, qualified, prefixes=prefixes)
+    key = map_predicate(original)[0] if original.strip().lower().startswith(("ivkg:", IVKG)) else None
+    if key is not None and got[0] is not None and predicate_sign(key) == predicate_sign(got[0]):
+        return key, True
+    return got
 
 
 # --------------------------------------------------------------------------------------------------

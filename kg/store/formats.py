@@ -174,6 +174,80 @@ class KgxRows:
 
 
 # --------------------------------------------------------------------------------------------------
+# KGX JSON Lines
+# --------------------------------------------------------------------------------------------------
+
+#: The KGX slots the importer reads (JSON Lines records are read into these columns).
+KGX_COLUMNS = ("id", "category", "name", "synonym", "subject", "predicate", "object", "negated",
+               "qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier",
+               "original_predicate", "publications", "has_evidence", "ivkg_evidence")
+
+
+def is_jsonl(path: Path) -> bool:
+    return path.name.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".jsonl")
+
+
+def jsonl_kind(path: Path) -> str | None:
+    """``"edges"`` or ``"nodes"`` from the first record of a KGX JSON Lines file."""
+    import json
+
+    for _, text, _ in Lines(path, lambda *a: None):
+        if not text.strip():
+            continue
+        try:
+            rec = json.loads(text)
+        except ValueError:
+            raise ImportFailed(ImportProblem(path.name, 1, "not JSON Lines (the first record is not JSON)")) \
+                from None
+        return kgx_kind(list(rec)) if isinstance(rec, dict) else None
+    return None
+
+
+def _cell(value: Any) -> str:
+    """A JSON value as the TSV cell KGX would write: lists ``|``-joined, booleans True/False."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else ""
+    if isinstance(value, list):
+        return "|".join(_cell(v) for v in value if v is not None)
+    return str(value)
+
+
+class KgxJsonl:
+    """The records of a KGX JSON Lines file (one Biolink node or edge object per line) as ``(line,
+    cells)`` in the columns of :data:`KGX_COLUMNS`, the interface of :class:`KgxRows`."""
+
+    def __init__(self, path: Path, report: Report, progress: Any = None):
+        self.path, self.report, self.progress = path, report, progress
+        self.columns = {c: i for i, c in enumerate(KGX_COLUMNS)}
+
+    def index(self, column: str) -> int:
+        return self.columns.get(column, len(KGX_COLUMNS))
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        import json
+
+        for line, text, ended in Lines(self.path, self.report, self.progress):
+            if not text.strip():
+                continue
+            try:
+                rec = json.loads(text)
+            except ValueError as exc:
+                hint = "; the file ends mid-line (truncated?)" if not ended else ""
+                self.report(line, f"not a JSON object ({getattr(exc, 'msg', exc)}){hint}", "malformed line")
+                continue
+            if not isinstance(rec, dict):
+                self.report(line, "not a JSON object", "malformed line")
+                continue
+            cells = [_cell(rec.get(c)) for c in KGX_COLUMNS]
+            if isinstance(rec.get("negated"), str):  # a string as a boolean: what it says, not bool()
+                cells[self.columns["negated"]] = rec["negated"]
+            cells.append("")
+            yield line, cells
+
+
+# --------------------------------------------------------------------------------------------------
 # RDF
 # --------------------------------------------------------------------------------------------------
 

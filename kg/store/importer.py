@@ -197,7 +197,7 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
         if fmt == "kgx":
             kinds: list[tuple[Path, str]] = []
             for path in files:
-                kind = fm.kgx_kind(fm.read_header(path))
+                kind = fm.jsonl_kind(path) if fm.is_jsonl(path) else fm.kgx_kind(fm.read_header(path))
                 if kind is None:
                     raise ImportFailed(ImportProblem(path.name, 1, "not a KGX nodes or edges file "
                                                      "(the header needs id, or subject/predicate/object)"))
@@ -213,7 +213,8 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
                 b.problem(name, n, m, reason)
 
             if fmt == "kgx":
-                add_kgx(b, name, dict(nt_files)[path], fm.KgxRows(path, report, bar))
+                reader = fm.KgxJsonl if fm.is_jsonl(path) else fm.KgxRows
+                add_kgx(b, name, dict(nt_files)[path], reader(path, report, bar))
             elif fmt == "ttl":
                 add_rdf(b, name, fm.turtle_triples(path, name))
             else:
