@@ -151,6 +151,7 @@ NEO4J_NODE_COLUMNS = (
     "synonyms:string[]",
     "xrefs:string[]",
     "url",
+    "outcomes:string[]",
 )
 NEO4J_EDGE_COLUMNS = (
     ":START_ID",
@@ -204,6 +205,8 @@ def neo4j(view: View) -> dict[str, str]:
                 "synonyms:string[]": ";".join(_one_line(s, ";") for s in rec["synonyms"]),
                 "xrefs:string[]": ";".join(rec["xrefs"]),
                 "url": rec["url"],
+                # Trial outcomes (ORR, PFS, OS, ...) as reported, e.g. "ORR 45%".
+                "outcomes:string[]": ";".join(_one_line(o, ";") for o in rec["outcomes"]),
             }
         )
     source = provenance(view)["review"]
