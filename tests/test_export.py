@@ -162,7 +162,7 @@ def test_node_link_and_cytoscape_reread_by_networkx(views):
     import networkx as nx
 
     view = views["whole"]
-    g = nx.node_link_graph(json.loads(one(view, Format.NODE_LINK)), edges="edges")
+    g = nx.node_link_graph(json.loads(one(view, Format.NODE_LINK)), edges="links")  # issue 13: links
     assert (g.number_of_nodes(), g.number_of_edges()) == (13, 13)
     assert g.is_multigraph() and g.is_directed()
     data = json.loads(one(view, Format.CYTOSCAPE))

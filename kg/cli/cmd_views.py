@@ -177,7 +177,7 @@ def _write_error(path: Path, exc: OSError) -> UserError:
     "out",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The HTML file to write.",
+    help="The HTML file to write (- for standard output).",
 )
 @pass_state
 def viz(state: State, out: Path, **opts: Any) -> None:
@@ -189,11 +189,16 @@ def viz(state: State, out: Path, **opts: Any) -> None:
       kg viz --path bevacizumab "CD8+ T-cell infiltration" --out path.html
       kg viz --regimen "atezolizumab + bevacizumab" --min-evidence preclinical_in_vivo --out regimen.html
     """
-    from kg.views.viz import write_html
+    from kg.views.viz import render_html, write_html
 
     view = build_view(state, **opts)
     if not view.nodes:
         raise UserError("the view is empty: loosen the filters")
+    if str(out) == "-":
+        click.echo(render_html(view), nl=False)
+        click.echo(f"wrote the page to standard output ({len(view.nodes)} entities, {len(view.edges)} "
+                   "statements)", err=True)
+        return
     try:
         write_html(view, out)
     except OSError as exc:
@@ -215,7 +220,7 @@ def viz(state: State, out: Path, **opts: Any) -> None:
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The file to write (a folder for kgx and neo4j).",
+    help="The file to write (a folder for kgx and neo4j; - for standard output).",
 )
 @pass_state
 def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
@@ -227,13 +232,22 @@ def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
       kg export --format kgx --out kgx/           (nodes.tsv and edges.tsv)
       kg export --format neo4j --out neo4j/       (nodes.csv and relationships.csv)
     """
-    from kg.export import ExportError, export, parse_format
+    from kg.export import FOLDER_FORMATS, ExportError, export, parse_format, render
 
     try:
         format_ = parse_format(fmt)
-    except ExportError as exc:
-        raise UserError(str(exc)) from None
+    except ExportError as exc:  # a usage error: exit 2
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    if str(out) == "-" and format_ in FOLDER_FORMATS:
+        raise click.BadParameter(f"the {format_.value} export writes a folder of files; give a folder, not -",
+                                 param_hint="--out")
     view = build_view(state, **opts)
+    if str(out) == "-":
+        (text,) = render(view, format_).values()
+        click.echo(text, nl=False)
+        click.echo(f"exported {len(view.nodes)} entities, {len(view.edges)} statements as {format_.value} "
+                   "to standard output", err=True)
+        return
     try:
         written = export(view, out, format_)
     except ExportError as exc:

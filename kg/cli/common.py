@@ -91,11 +91,18 @@ class State:
         self._sparql_store: Any = None
         self._nx: Any = None
 
+    def check_data_folder(self) -> None:
+        """An empty (or wrong) --data folder is an error, not an empty graph that validates."""
+        d = self.data_dir
+        if d is not None and d.is_dir() and not any(d.glob("*.tsv")) and not any(d.glob("*/*.tsv")):
+            raise UserError(f"--data {d}: no curated tables here (expected entities/*.tsv, statements/*.tsv, ...)")
+
     @property
     def kg(self) -> KG:
         if self._kg is None:
             from kg.curation.read import load_indexed
 
+            self.check_data_folder()
             self._kg, self._index = load_indexed(self.data_dir)
         return self._kg
 
