@@ -162,3 +162,29 @@ def test_archives_and_declared_prefixes(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["counts"]["edges kept with their own predicate"] == 1
     code, _, err = kg("import", str(bz), "--prefix", "MYLAB", "--store", str(tmp_path / "b"))
     assert code == 2 and "--prefix 'MYLAB': expected NAME=IRI" in err
+
+
+def test_views_and_exports_see_bioregistry_nodes(store: tuple[Path, dict], tmp_path: Path) -> None:
+    """Nodes under bioregistry prefixes reach show, viz and every export (with their bioregistry IRI);
+    the model these render holds our predicates, so edges kept as imported stay in the store."""
+    import rdflib
+
+    d = store[0]
+    code, out, err = kg("--store", str(d), "show", "NCBIGene:7422", "--format", "json")
+    assert code == 0, err
+    card = json.loads(out)
+    assert (card["label"], card["url"]) == ("VEGFA", None)
+    assert {(s["predicate"], s["object"]) for s in card["outgoing"]} >= {
+        ("positively_regulates", "GO:0001525"), ("associated_with", "MESH:D008545")}
+    ttl = tmp_path / "v.ttl"
+    code, _, err = kg("--store", str(d), "export", "--format", "turtle", "--focus", "NCBIGene:7422",
+                      "--radius", "1", "--out", str(ttl))
+    assert code == 0, err
+    g = rdflib.Graph().parse(ttl)
+    label = g.value(rdflib.URIRef("https://www.ncbi.nlm.nih.gov/gene/7422"), rdflib.RDFS.label)
+    assert str(label) == "VEGFA"
+    code, _, err = kg("--store", str(d), "export", "--format", "kgx", "--focus", "NCBIGene:7422",
+                      "--radius", "1", "--out", str(tmp_path / "kgx"))
+    assert code == 0, err
+    nodes = {r["id"]: r for r in rows(tmp_path / "kgx" / "nodes.tsv")}
+    assert nodes["NCBIGene:7422"]["iri"] == "https://www.ncbi.nlm.nih.gov/gene/7422"

@@ -166,6 +166,12 @@ def _store_kg(state: State, focus: str | None, radius: int | None, path: tuple[s
     return kg_of(g, nodes, curated)
 
 
+class _UsageError(UserError):
+    """A wrong option value: one ``kg: error:`` line like every error, exit 2 like every usage error."""
+
+    exit_code = 2
+
+
 def _write_error(path: Path, exc: OSError) -> UserError:
     return UserError(f"cannot write {path}: {exc.strerror or exc}")
 
@@ -236,11 +242,10 @@ def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
 
     try:
         format_ = parse_format(fmt)
-    except ExportError as exc:  # a usage error: exit 2
-        raise click.BadParameter(str(exc), param_hint="--format") from None
+    except ExportError as exc:
+        raise _UsageError(str(exc)) from None
     if str(out) == "-" and format_ in FOLDER_FORMATS:
-        raise click.BadParameter(f"the {format_.value} export writes a folder of files; give a folder, not -",
-                                 param_hint="--out")
+        raise _UsageError(f"the {format_.value} export writes a folder of files: --out needs a folder, not -")
     view = build_view(state, **opts)
     if str(out) == "-":
         (text,) = render(view, format_).values()

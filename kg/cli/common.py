@@ -230,11 +230,7 @@ def format_option(choices: click.Choice = FORMAT_TABLE_JSON, default: str = "tab
 
 
 def _store_curie(text: str) -> Any:
-    """A store node id as a Curie: ours parsed, an imported prefix (bioregistry's) taken as it is."""
-    from kg.core.model import Curie, CurieError
+    """A store node id as a Curie: ours parsed, an imported (bioregistry) prefix as an ImportedCurie."""
+    from kg.graphs.prefixes import curie_of
 
-    try:
-        return Curie.parse(text)
-    except CurieError:
-        prefix, _, local = text.partition(":")
-        return Curie(prefix, local)
+    return curie_of(text)

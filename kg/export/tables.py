@@ -81,7 +81,7 @@ def _one_line(text: str, forbid: str = "") -> str:
 def kgx(view: View) -> dict[str, str]:
     """``nodes.tsv`` and ``edges.tsv`` in KGX TSV: Biolink categories and predicates, the direction and
     aspect qualifiers of the predicate, publications, knowledge level and agent type."""
-    from kg.core.model import Curie
+    from kg.graphs.prefixes import curie_of
 
     nodes = []
     for n in view.nodes:
@@ -94,7 +94,7 @@ def kgx(view: View) -> dict[str, str]:
                 "description": _one_line(rec["description"], "\t|"),
                 "synonym": "|".join(_one_line(s, "\t|") for s in rec["synonyms"]),
                 "xref": "|".join(kgx_curie(x) for x in rec["xrefs"]),
-                "iri": Curie.parse(n).uri,
+                "iri": curie_of(n).uri,
                 "provided_by": INFORES,
             }
         )
