@@ -13,8 +13,9 @@ from kg.cli.common import State, UserError, format_option, pass_state
 @click.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--format", "in_format", type=click.Choice(["kgx", "nt", "ttl", "nq"]), default=None,
-              help="Input format (default: from the file extension; .tsv is KGX).")
+@click.option("--format", "in_format", type=click.Choice(["kgx", "nt", "ttl", "nq", "omnipath", "indra"]),
+              default=None, help="Input format (default: from the file extension; .tsv is KGX; omnipath: an "
+              "OmniPath interactions table; indra: INDRA Statement JSON).")
 @click.option("--strict", is_flag=True, help="Refuse the whole import at the first malformed row.")
 @click.option("--without-curated", is_flag=True, help="Do not merge the curated graph into the store.")
 @click.option("--prefix", "prefix_items", multiple=True, metavar="NAME=IRI",

@@ -25,7 +25,9 @@ from kg.store import formats as fm
 from kg.store.builder import Builder, add_kgx, add_rdf, rdf_evidence
 from kg.store.report import ImportFailed, ImportProblem, Summary
 
-FORMATS = ("kgx", "nt", "ttl", "nq")
+FORMATS = ("kgx", "nt", "ttl", "nq", "omnipath", "indra")
+#: Formats read as KGX edge rows (the readers of kg.store.networks yield them).
+_EDGE_FORMATS = ("omnipath", "indra")
 
 
 def _progress(path: Path, enabled: bool) -> Any:
@@ -90,10 +92,14 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
     gen = store.new_generation(store_dir)
     try:
         declared = dict(prefixes or {})
+        edge_format = ""
         if fmt == "kgx":
             files = _kgx_inputs(files, gen / "unpacked", declared)
+        elif fmt in _EDGE_FORMATS:
+            fmt, edge_format = "kgx", fmt
         try:
-            summary = _import(kg, files, fmt, gen, strict, progress, declared=declared)
+            summary = _import(kg, files, fmt, gen, strict, progress, declared=declared,
+                              edge_format=edge_format)
         except _Retry as retry:
             # Non-strict RDF import with syntax errors: load a copy without the bad lines instead.
             store.discard(gen)
@@ -164,7 +170,8 @@ class _Retry(Exception):
 
 
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
-            names: list[str] | None = None, declared: dict[str, str] | None = None) -> Summary:
+            names: list[str] | None = None, declared: dict[str, str] | None = None,
+            edge_format: str = "") -> Summary:
     import json
     import os
 
@@ -197,6 +204,9 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
         if fmt == "kgx":
             kinds: list[tuple[Path, str]] = []
             for path in files:
+                if edge_format:
+                    kinds.append((path, "edges"))
+                    continue
                 kind = fm.jsonl_kind(path) if fm.is_jsonl(path) else fm.kgx_kind(fm.read_header(path))
                 if kind is None:
                     raise ImportFailed(ImportProblem(path.name, 1, "not a KGX nodes or edges file "
@@ -213,7 +223,10 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
                 b.problem(name, n, m, reason)
 
             if fmt == "kgx":
-                reader = fm.KgxJsonl if fm.is_jsonl(path) else fm.KgxRows
+                from kg.store import networks
+
+                reader: Any = {"omnipath": networks.OmniPathRows, "indra": networks.IndraStatements}.get(
+                    edge_format, fm.KgxJsonl if fm.is_jsonl(path) else fm.KgxRows)
                 add_kgx(b, name, dict(nt_files)[path], reader(path, report, bar))
             elif fmt == "ttl":
                 add_rdf(b, name, fm.turtle_triples(path, name))
@@ -266,7 +279,7 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
     manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": b.preds,
                 "categories": list(CATEGORIES), "files": names or [p.name for p in files],
-                "import_format": fmt, "counts": dict(sorted(summary.counts.items())),
+                "import_format": edge_format or fmt, "counts": dict(sorted(summary.counts.items())),
                 "curated": kg is not None, "declared_prefixes": dict(sorted((declared or {}).items()))}
     (gen / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     summary.seconds["total"] = round(time.perf_counter() - clock, 3)
