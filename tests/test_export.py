@@ -54,6 +54,8 @@ def test_format_names():
         "dot",
         "mermaid",
         "csv",
+        "sif",  # issue 13: SIF with signed attribute tables, and a Cytoscape.js style
+        "cytoscape-style",
     ]
     assert parse_format("TTL") is Format.TURTLE and parse_format("cyjs") is Format.CYTOSCAPE
 
@@ -289,7 +291,7 @@ def test_exports_are_byte_identical_across_processes(tmp_path):
             env={**os.environ, "PYTHONHASHSEED": seed},
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    assert len(outs[0]) == 14
+    assert len(outs[0]) == 18  # + sif (3 files) and cytoscape-style (issue 13)
     assert outs[0] == outs[1]
 
 

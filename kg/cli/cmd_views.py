@@ -218,7 +218,8 @@ def viz(state: State, out: Path, **opts: Any) -> None:
     "fmt",
     required=True,
     metavar="FORMAT",
-    help="turtle, ntriples, jsonld, graphml, gexf, node-link, cytoscape, kgx, neo4j, dot, mermaid or csv.",
+    help="turtle, ntriples, jsonld, graphml, gexf, node-link, cytoscape, kgx, neo4j, dot, mermaid, csv, sif "
+    "(a folder: network.sif and signed attribute tables) or cytoscape-style (a style for the cytoscape export).",
 )
 @view_options
 @click.option(
