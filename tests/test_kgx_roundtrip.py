@@ -2,8 +2,9 @@
 ``kg import`` keeps every curated statement (subject, predicate, object, id, evidence), and ``kgx validate``
 finds nothing wrong but the project-local ``ivkg:`` prefix, which the Biolink context does not hold.
 
-The ``kgx`` processes run offline through ``tests/kgx_offline/sitecustomize.py`` (the Biolink Model and
-prefix map of the installed ``biolink-model`` package instead of the network; no prefix of ours).
+The ``kgx`` processes run offline through a ``sitecustomize`` module written for them (:data:`OFFLINE`):
+sockets disabled, bmt pointed at the Biolink Model YAML of the installed ``biolink-model`` package and kgx
+given that package's prefix map as its Biolink context (what kgx would download; no prefix of ours).
 """
 
 from __future__ import annotations
@@ -26,9 +27,49 @@ KGX_BIN = Path(sys.executable).with_name("kgx")
 pytestmark = [pytest.mark.slow, pytest.mark.curated]
 
 
+#: Imported by the kgx process at start-up (a sitecustomize module, written to a temporary folder: a
+#: module under tests/ would be imported by pytest's --doctest-modules and cut this process's network).
+OFFLINE = '''
+import json
+import socket
+from importlib import resources
+
+
+def _no_network(*args, **kwargs):
+    raise OSError("network disabled: kgx runs offline in tests")
+
+
+socket.socket.connect = _no_network  # type: ignore[method-assign]
+socket.getaddrinfo = _no_network  # type: ignore[assignment]
+
+try:
+    import bmt
+    from bmt import toolkit as _tk
+except ImportError:  # not a kgx process
+    pass
+else:
+    _YAML = str(resources.files("biolink_model") / "schema" / "biolink_model.yaml")
+
+    class OfflineToolkit(_tk.Toolkit):
+        def __init__(self, schema=_YAML, predicate_map=None, **kwargs):
+            super().__init__(schema, predicate_map or {"predicate mappings": []}, **kwargs)
+
+    bmt.Toolkit = OfflineToolkit
+    _tk.Toolkit = OfflineToolkit
+    import kgx.config
+
+    kgx.config.jsonld_context_map["biolink"] = json.loads(
+        (resources.files("biolink_model") / "prefixmaps" / "biolink-model-prefix-map.json").read_text())
+'''
+
+
 def kgx(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "kgx_offline"))
-    return subprocess.run([str(KGX_BIN), *args], capture_output=True, text=True, env=env, timeout=600)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kgx-offline-") as hook:
+        (Path(hook) / "sitecustomize.py").write_text(OFFLINE, encoding="utf-8")
+        env = dict(os.environ, PYTHONPATH=hook)
+        return subprocess.run([str(KGX_BIN), *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def kg(*args: str) -> tuple[int, str, str]:
