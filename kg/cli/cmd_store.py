@@ -65,7 +65,7 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     if summary.n_problems > len(summary.problems):
         click.echo(f"warning: ... and {summary.n_problems - len(summary.problems)} more", err=True)
     for title, counter in (("merged and imported", summary.counts), ("mapped", summary.mapped),
-                           ("skipped", summary.skipped)):
+                           ("refused (not imported)", summary.skipped)):
         if counter:
             click.echo(f"{title}:")
             for key, n in sorted(counter.items()):
