@@ -54,6 +54,8 @@ def test_format_names():
         "dot",
         "mermaid",
         "csv",
+        "sif",  # issue 13: SIF with signed attribute tables, and a Cytoscape.js style
+        "cytoscape-style",
     ]
     assert parse_format("TTL") is Format.TURTLE and parse_format("cyjs") is Format.CYTOSCAPE
 
@@ -162,7 +164,7 @@ def test_node_link_and_cytoscape_reread_by_networkx(views):
     import networkx as nx
 
     view = views["whole"]
-    g = nx.node_link_graph(json.loads(one(view, Format.NODE_LINK)), edges="edges")
+    g = nx.node_link_graph(json.loads(one(view, Format.NODE_LINK)), edges="links")  # issue 13: links
     assert (g.number_of_nodes(), g.number_of_edges()) == (13, 13)
     assert g.is_multigraph() and g.is_directed()
     data = json.loads(one(view, Format.CYTOSCAPE))
@@ -224,7 +226,9 @@ def test_kgx_columns(views):
         expr["object_aspect_qualifier"],
         expr["object_direction_qualifier"],
     ) == ("biolink:affects", "biolink:causes", "expression", "increased")
-    assert expr["publications"] == "PMID:12345678|doi:10.1000/xyz-17"
+    # The review's DOI comes first in every edge's publications (issue 13).
+    assert expr["publications"] == "doi:10.3389/fimmu.2026.1760044|PMID:12345678|doi:10.1000/xyz-17"
+    assert expr["negated"] == ""  # KGX reads "False" as true
     assert expr["species_context_qualifier"] == "NCBITaxon:9606"
     assert (expr["knowledge_level"], expr["agent_type"]) == ("knowledge_assertion", "manual_agent")
 
@@ -287,7 +291,7 @@ def test_exports_are_byte_identical_across_processes(tmp_path):
             env={**os.environ, "PYTHONHASHSEED": seed},
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    assert len(outs[0]) == 14
+    assert len(outs[0]) == 18  # + sif (3 files) and cytoscape-style (issue 13)
     assert outs[0] == outs[1]
 
 

@@ -98,8 +98,10 @@ def test_import_merges_with_curated_and_attributes_sources(store: Path) -> None:
                          ("HGNC:17635", "increases_secretion", "curated")]
     aspirin = st.node("CHEBI:15365")
     assert aspirin is not None and st.category(aspirin) == "small_molecule"
-    (e,) = [st.edge(int(e)) for e in st.out_edges(aspirin)]
-    assert (e["predicate"], e["sign"], e["object"]) == ("decreases_activity", -1, "HGNC:1111")
+    # biolink:related_to has no counterpart of ours: kept as it is, unsigned and non-causal (issue 13).
+    out = sorted((e["predicate"], e["sign"], e["causal"], e["object"])
+                 for e in (st.edge(int(e)) for e in st.out_edges(aspirin)))
+    assert out == [("biolink:related_to", 0, False, "HGNC:1111"), ("decreases_activity", -1, True, "HGNC:1111")]
     assert st.nodes_named("geneone") == [st.node("HGNC:1111")]
 
 
@@ -109,18 +111,21 @@ def test_import_summary_counts_mapped_and_skipped(tmp_path: Path) -> None:
                           "--report", "json")
     assert code == 0
     summary = json.loads(out)
-    assert summary["counts"]["edges imported"] == 2
+    assert summary["counts"]["edges imported"] == 3
+    assert summary["counts"]["edges mapped onto our predicates"] == 2
+    assert summary["counts"]["edges kept with their own predicate"] == 1  # related_to (was dropped)
     assert summary["counts"]["nodes imported"] == 2
     assert summary["counts"]["nodes merged with an existing node"] == 1
-    assert summary["skipped"] == {"biolink:related_to is too generic to map": 1}
+    assert summary["skipped"] == {}
     assert summary["mapped"]["predicate increases_expression"] == 1
 
 
 # -- malformed input -----------------------------------------------------------------------------------
 
 BAD_CASES = {
-    "wrong column count": (EDGES_HEADER + "HGNC:1111\tbiolink:affects\n",
-                           "edges.tsv:2: 2 columns where the header has 5"),
+    "wrong column count": (EDGES_HEADER + "HGNC:1111\tbiolink:affects\tHGNC:1\t\tincreased\tx\n",
+                           "edges.tsv:2: 6 columns where the header has 5"),
+    "short row without an object": (EDGES_HEADER + "HGNC:1111\tbiolink:affects\n", "edges.tsv:2: object is empty"),
     "truncated": (EDGES + "HGNC:1111\tbiolink:affects\tHGN",
                   "edges.tsv:5: 3 columns where the header has 5; the file ends mid-line (truncated?)"),
     "bad utf-8": ((EDGES_HEADER + "HGNC:1111\tbiolink:affects\tHGNC:1\t\tincreased\n").encode()
@@ -194,7 +199,8 @@ def test_a_100_mb_line_is_reported_without_being_held(store: Path, tmp_path: Pat
     assert generation(store) == before
     code, out, err = kg_run("import", str(bad), "--store", str(store), "--report", "json")
     assert code == 0
-    assert json.loads(out)["counts"]["edges imported"] == 203  # the rows after the long line are read
+    # the rows after the long line are read; the related_to row is kept too (unsigned, issue 13)
+    assert json.loads(out)["counts"]["edges imported"] == 204
 
 
 def test_not_a_kgx_file_and_unreadable_gzip_are_refused(store: Path, tmp_path: Path) -> None:

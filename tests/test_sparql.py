@@ -154,7 +154,9 @@ def test_cli(cli):
     assert r.exit_code == 1 and "no parameter 'nope'" in r.output
     r = cli("queries")
     assert r.exit_code == 0 and "table1" in r.output
-    r = cli("queries", "show", "table1")
+    r = cli("queries", "show", "table1")  # issue 13: PREFIX lines first, so it runs in any client
+    assert r.exit_code == 0 and r.output.startswith("PREFIX ") and "\n# title:" in r.output
+    r = cli("queries", "show", "table1", "--raw")
     assert r.exit_code == 0 and r.output.startswith("# title:")
     r = cli("sparql", "SELECT * WHERE { ?s ?p ?o }", "--endpoint", "http://127.0.0.1:1/query", data=MINI)
     assert r.exit_code == 1 and "http://127.0.0.1:1/query" in r.output

@@ -13,6 +13,7 @@ import pytest
 
 from kg.sparql.engine import open_engine
 from kg.sparql.library import bind_params, list_queries
+from kg.sparql.remote import open_remote
 
 pytestmark = pytest.mark.curated
 
@@ -110,7 +111,7 @@ def test_push_to_real_oxigraph_and_run_library_remotely(cli, ox):
         _wait(base + "/query", proc)
         r = cli("push", "--endpoint", base + "/store")
         assert r.exit_code == 0, r.output
-        remote = open_engine(endpoint=base + "/query")
+        remote = open_remote(base + "/query")
         for q in list_queries():
             params = bind_params(q, {})
             assert remote.query(q.text, params) == ox.query(q.text, params), q.name
@@ -128,7 +129,7 @@ def test_serve_answers_then_stops(tmp_path: Path):
     try:
         url = f"http://127.0.0.1:{port}/query"
         _wait(url, proc, 60)
-        res = open_engine(endpoint=url).query("SELECT ?l WHERE { hgnc:12680 rdfs:label ?l }")
+        res = open_remote(url).query("SELECT ?l WHERE { hgnc:12680 rdfs:label ?l }")
         assert res.values() == [{"l": "VEGF-A"}]
         upd = urllib.request.Request(f"http://127.0.0.1:{port}/update", data=b"update=DROP%20ALL",
                                      method="POST")

@@ -159,7 +159,8 @@ def test_cli_viz_focus_and_path(cli, tmp_path):
 def test_cli_errors_are_one_line(cli, tmp_path, args, message):
     out = tmp_path / "x.out"
     res = cli(*args, "--out", str(out), data=FIXTURE)
-    assert res.exit_code == 1
+    # An unknown format is a usage error: exit 2 (issue 13), still one line.
+    assert res.exit_code == (2 if "unknown export format" in message else 1)
     assert message in res.output
     assert res.output.count("\n") == 1
     assert not out.exists()

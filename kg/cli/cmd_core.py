@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +19,7 @@ def validate(state: State, strict: bool, fmt: str) -> None:
     from kg.core.render import to_json
     from kg.curation.read import read
 
+    state.check_data_folder()
     result = read(state.data_dir)
     bad = [p for p in result.problems if p.severity == "error" or strict]
     if fmt == "json":
@@ -81,6 +83,18 @@ def stats(state: State, fmt: str) -> None:
     from kg.core.render import heading, table, to_json
     from kg.graphs.cards import stats as compute
 
+    if state.store is not None:  # the store's own counts: curated and imported together
+        payload = store_stats(state.store)
+        if fmt == "json":
+            click.echo(to_json(payload))
+            return
+        click.echo(f"store {payload['store']}: {payload['nodes']} nodes, {payload['edges']} edges "
+                   f"({payload['curated_edges']} curated, {payload['imported_edges']} imported)")
+        for key, title in (("by_category", "Nodes by category"), ("by_predicate", "Edges by predicate"),
+                           ("by_source", "Edges by source")):
+            click.echo("\n" + heading(title))
+            click.echo(table(["", "count"], list(payload[key].items())))
+        return
     payload = compute(state.kg)
     if fmt == "json":
         click.echo(to_json(payload))
@@ -94,6 +108,23 @@ def stats(state: State, fmt: str) -> None:
                        ("by_section", "Statements by review section")):
         click.echo("\n" + heading(title))
         click.echo(table(["", "count"], list(payload[key].items())))
+
+
+def store_stats(st: Any) -> dict[str, Any]:
+    """Counts of a ``--store``: nodes by category, edges by predicate and by source (docs/json.md)."""
+    import numpy as np
+
+    def counted(codes: Any, names: list[str]) -> dict[str, int]:
+        n: list[int] = (np.bincount(np.asarray(codes, dtype=np.int64), minlength=len(names)).tolist()
+                        if len(codes) else [])
+        return dict(sorted(((names[i], c) for i, c in enumerate(n) if c), key=lambda kv: (-kv[1], kv[0])))
+
+    by_source = counted(st.e_src, st.sources)
+    curated = by_source.get("curated", 0)
+    return {"store": str(st.dir), "generation": st.gen.name, "nodes": st.n_nodes, "edges": st.n_edges,
+            "curated_edges": curated, "imported_edges": st.n_edges - curated,
+            "by_category": counted(st.node_cat, st.categories), "by_predicate": counted(st.e_pred, st.predicates),
+            "by_source": by_source}
 
 
 @click.command()
@@ -115,9 +146,10 @@ def search(state: State, text: str, limit: int, fmt: str) -> None:
         hits = sorted(hits + extra, key=lambda h: -float(h["score"]))[:limit]
     if fmt == "json":
         click.echo(to_json(hits))
-        return
-    if not hits:
+    if not hits:  # exit 1 in every format (the JSON answer, [], is still printed)
         raise UserError(f"nothing matches {text!r}")
+    if fmt == "json":
+        return
     click.echo(table(["id", "label", "category", "score"],
                      [[h["id"], h["label"], h["category"], h["score"]] for h in hits]))
 

@@ -10,6 +10,18 @@ import click
 from kg.cli.common import State, UserError, pass_state, read_text_file
 
 
+def auth_options(f: Any) -> Any:
+    """--user, --auth and --netrc: credentials of a remote endpoint (never echoed)."""
+    f = click.option("--netrc", "netrc_file", type=click.Path(dir_okay=False),
+                     help="netrc file with the endpoint host's login (default: $NETRC or ~/.netrc).")(f)
+    f = click.option("--auth", "auth_scheme", type=click.Choice(["basic", "digest"]), default="basic",
+                     show_default=True, help="HTTP authentication scheme (Virtuoso's -auth endpoints: digest).")(f)
+    f = click.option("--user", "user", metavar="NAME[:PASSWORD]",
+                     help="Endpoint login; without :PASSWORD the password is read from "
+                          "$KG_ENDPOINT_PASSWORD. Also: $KG_ENDPOINT_USER, user@ in the URL, netrc.")(f)
+    return f
+
+
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -35,18 +47,22 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True)
 @click.option("--endpoint", help="Run the query on a remote SPARQL endpoint (its query URL).")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="With --endpoint: query this named graph as the default graph (where `kg push --graph` put it).")
 @click.option("--allow-update", is_flag=True, help="Allow INSERT/DELETE/... on the in-memory copy.")
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE and FROM (remote data).")
+@auth_options
 @pass_state
 def sparql(state: State, query: str | None, query_file: Path | None, query_name: str | None,
            params: tuple[str, ...], fmt: str, timeout: float | None, engine: str,
-           endpoint: str | None, allow_update: bool, allow_remote: bool) -> None:
+           endpoint: str | None, graph_iri: str | None, allow_update: bool, allow_remote: bool, user: str | None,
+           auth_scheme: str, netrc_file: str | None) -> None:
     """Run a SPARQL query on the graph (standard prefixes predeclared: hgnc:12680 works as is).
 
     Give the query as QUERY, with --file, or by --name from the library. With the global
     --store DIR it runs on the store built by `kg import` (Oxigraph engine only).
     """
-    from kg.sparql.engine import SparqlError, open_engine, to_term
+    from kg.sparql.engine import Engine, SparqlError, open_engine, to_term
     from kg.sparql.format import format_result
     from kg.sparql.library import bind_params, get_query
     from kg.sparql.safety import analyse, check_safe
@@ -66,8 +82,12 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
             terms = {k: to_term(v) for k, v in given.items()}
         info = analyse(text)
         check_safe(info, allow_update=allow_update, allow_remote=allow_remote)
+        if graph_iri and endpoint is None:
+            raise UserError("--graph names a graph of an --endpoint")
         if endpoint is not None:
-            eng = open_engine(endpoint=endpoint)
+            from kg.sparql.remote import open_remote
+
+            eng: Engine = open_remote(endpoint, user, auth_scheme, netrc_file, graph_iri)
         elif state.store_dir is not None:
             if engine != "oxigraph":
                 raise UserError("--store is queried with the oxigraph engine; drop --engine rdflib")
@@ -104,13 +124,26 @@ def queries(ctx: click.Context) -> None:
 
 @queries.command("show")
 @click.argument("name")
-def queries_show(name: str) -> None:
-    """Print one query of the library."""
-    from kg.sparql.engine import SparqlError
-    from kg.sparql.library import get_query
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind ?KEY to VALUE instead of its default (as `kg sparql --name` does).")
+@click.option("--raw", is_flag=True, help="The library file as it is (no PREFIX lines, parameters unbound).")
+@pass_state
+def queries_show(state: State, name: str, params: tuple[str, ...], raw: bool) -> None:
+    """Print one query of the library, ready to paste into any SPARQL client: the PREFIX lines it uses
+    and its parameters bound, as a VALUES block, to the defaults (or to --param values)."""
+    from kg.sparql.engine import SparqlError, with_prefixes
+    from kg.sparql.library import bind_params, get_query
+    from kg.sparql.safety import bind
 
     try:
-        click.echo(get_query(name).text, nl=False)
+        named = get_query(name)
+        if raw:
+            click.echo(named.text, nl=False)
+            return
+        terms = bind_params(named, _params(params), lambda n: state.resolve(n).id.uri)
+        text = bind(named.text, terms) if terms else named.text
+        head, _, body = with_prefixes(text).partition("\n")
+        click.echo(head.replace(" PREFIX ", "\nPREFIX ") + "\n" + body, nl=False)
     except SparqlError as exc:
         raise UserError(str(exc)) from None
 
@@ -207,18 +240,23 @@ def serve(state: State, host: str, port: int, timeout_s: float, workers: int, al
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", "graph_iri", help="Named graph IRI (default: the default graph).")
 @click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace it).")
+@auth_options
 @pass_state
-def push(state: State, endpoint: str, graph_iri: str | None, append: bool) -> None:
-    """Upload the graph (and ontology) to a SPARQL 1.1 Graph Store Protocol endpoint."""
-    import urllib.parse
+def push(state: State, endpoint: str, graph_iri: str | None, append: bool, user: str | None,
+         auth_scheme: str, netrc_file: str | None) -> None:
+    """Upload the graph (and ontology) to a SPARQL 1.1 Graph Store Protocol endpoint.
 
-    from kg.sparql.engine import SparqlError, graph_ntriples, http_request
+    \b
+    Stores without a writable default graph (Virtuoso) need --graph IRI. Virtuoso, for example:
+      kg push --endpoint http://HOST:8890/sparql-graph-crud-auth --graph https://w3id.org/ivkg/ \\
+              --user dba --auth digest        # password from $KG_ENDPOINT_PASSWORD
+    """
+    from kg.sparql.engine import SparqlError, graph_ntriples
+    from kg.sparql.remote import push as push_graph
 
     body = graph_ntriples(state.kg)
-    target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
-    url = endpoint + ("&" if "?" in endpoint else "?") + target
     try:
-        http_request(url, "POST" if append else "PUT", body, {"Content-Type": "application/n-triples"})
+        url = push_graph(endpoint, body, graph_iri, append, user, auth_scheme, netrc_file)
     except SparqlError as exc:
         raise UserError(str(exc)) from None
     lines = body.count(b"\n")

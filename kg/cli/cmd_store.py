@@ -13,17 +13,20 @@ from kg.cli.common import State, UserError, format_option, pass_state
 @click.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--format", "in_format", type=click.Choice(["kgx", "nt", "ttl", "nq"]), default=None,
-              help="Input format (default: from the file extension; .tsv is KGX).")
+@click.option("--format", "in_format", type=click.Choice(["kgx", "nt", "ttl", "nq", "omnipath", "indra"]),
+              default=None, help="Input format (default: from the file extension; .tsv is KGX; omnipath: an "
+              "OmniPath interactions table; indra: INDRA Statement JSON).")
 @click.option("--strict", is_flag=True, help="Refuse the whole import at the first malformed row.")
 @click.option("--base", "base_iri", metavar="IRI",
               help="Base IRI for relative IRIs in Turtle (default: each file's own file:// URI).")
 @click.option("--without-curated", is_flag=True, help="Do not merge the curated graph into the store.")
+@click.option("--prefix", "prefix_items", multiple=True, metavar="NAME=IRI",
+              help="Declare an identifier prefix beyond ours and bioregistry's (repeatable).")
 @click.option("--report", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Summary format (--format names the input format here).")
 @pass_state
 def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, strict: bool,
-               base_iri: str | None, without_curated: bool, fmt: str) -> None:
+               base_iri: str | None, without_curated: bool, prefix_items: tuple[str, ...], fmt: str) -> None:
     """Merge external graphs (KGX nodes/edges TSV, N-Triples, Turtle, N-Quads) with the curated graph
     into the store given by the global --store DIR.
 
@@ -33,20 +36,29 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     1% of the rows are malformed (with --strict: any malformed row). Well-formed rows that cannot be
     mapped, and malformed rows within that 1%, are skipped and reported with file:line.
 
+    KGX input may be .tsv, .tsv.gz, .tsv.bz2 or a .tar.gz of nodes and edges files; identifiers may use
+    any prefix bioregistry knows, one declared with --prefix, or one of a JSON file's "curie_map".
+    Biolink predicates we have no counterpart for are kept as unsigned, non-causal edges.
+
     \b
     Example:
       kg import nodes.tsv edges.tsv --format kgx --store big.kg
     """
     from kg.core.render import to_json
+    from kg.graphs.prefixes import parse_declared
     from kg.store.importer import ImportFailed, import_files
 
     if state.store_dir is None:
         raise UserError("kg import needs a store: kg --store DIR import FILE...")
     fmt_in = in_format or _guess(files)
+    try:
+        declared = parse_declared(prefix_items)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--prefix") from None
     kg = None if without_curated else state.kg
     try:
         summary = import_files(kg, list(files), fmt_in, state.store_dir, strict=strict,
-                               progress=sys.stderr.isatty(), base_iri=base_iri)
+                               progress=sys.stderr.isatty(), base_iri=base_iri, prefixes=declared)
     except ImportFailed as exc:
         raise UserError(f"{exc}; import refused, the existing store is unchanged") from None
     if fmt == "json":
@@ -57,7 +69,7 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     if summary.n_problems > len(summary.problems):
         click.echo(f"warning: ... and {summary.n_problems - len(summary.problems)} more", err=True)
     for title, counter in (("merged and imported", summary.counts), ("mapped", summary.mapped),
-                           ("skipped", summary.skipped)):
+                           ("refused (not imported)", summary.skipped)):
         if counter:
             click.echo(f"{title}:")
             for key, n in sorted(counter.items()):
@@ -70,8 +82,11 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
 def _guess(files: tuple[Path, ...]) -> str:
     kinds = set()
     for f in files:
-        name = f.name.removesuffix(".gz")
-        ext = name.rsplit(".", 1)[-1].lower()
+        name = f.name.lower().removesuffix(".gz").removesuffix(".bz2")
+        if name.endswith((".tar", ".tgz", ".json", ".jsonl")):
+            kinds.add("kgx")
+            continue
+        ext = name.rsplit(".", 1)[-1]
         kinds.add({"tsv": "kgx", "nt": "nt", "ttl": "ttl", "nq": "nq"}.get(ext, "?"))
     if len(kinds) != 1 or "?" in kinds:
         raise UserError("cannot tell the input format from the file names; give --format kgx|nt|ttl|nq")

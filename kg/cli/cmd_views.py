@@ -166,6 +166,12 @@ def _store_kg(state: State, focus: str | None, radius: int | None, path: tuple[s
     return kg_of(g, nodes, curated)
 
 
+class _UsageError(UserError):
+    """A wrong option value: one ``kg: error:`` line like every error, exit 2 like every usage error."""
+
+    exit_code = 2
+
+
 def _write_error(path: Path, exc: OSError) -> UserError:
     return UserError(f"cannot write {path}: {exc.strerror or exc}")
 
@@ -177,7 +183,7 @@ def _write_error(path: Path, exc: OSError) -> UserError:
     "out",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The HTML file to write.",
+    help="The HTML file to write (- for standard output).",
 )
 @pass_state
 def viz(state: State, out: Path, **opts: Any) -> None:
@@ -189,11 +195,16 @@ def viz(state: State, out: Path, **opts: Any) -> None:
       kg viz --path bevacizumab "CD8+ T-cell infiltration" --out path.html
       kg viz --regimen "atezolizumab + bevacizumab" --min-evidence preclinical_in_vivo --out regimen.html
     """
-    from kg.views.viz import write_html
+    from kg.views.viz import render_html, write_html
 
     view = build_view(state, **opts)
     if not view.nodes:
         raise UserError("the view is empty: loosen the filters")
+    if str(out) == "-":
+        click.echo(render_html(view), nl=False)
+        click.echo(f"wrote the page to standard output ({len(view.nodes)} entities, {len(view.edges)} "
+                   "statements)", err=True)
+        return
     try:
         write_html(view, out)
     except OSError as exc:
@@ -207,7 +218,8 @@ def viz(state: State, out: Path, **opts: Any) -> None:
     "fmt",
     required=True,
     metavar="FORMAT",
-    help="turtle, ntriples, jsonld, graphml, gexf, node-link, cytoscape, kgx, neo4j, dot, mermaid or csv.",
+    help="turtle, ntriples, jsonld, graphml, gexf, node-link, cytoscape, kgx, neo4j, dot, mermaid, csv, sif "
+    "(a folder: network.sif and signed attribute tables) or cytoscape-style (a style for the cytoscape export).",
 )
 @view_options
 @click.option(
@@ -215,7 +227,7 @@ def viz(state: State, out: Path, **opts: Any) -> None:
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The file to write (a folder for kgx and neo4j).",
+    help="The file to write (a folder for kgx and neo4j; - for standard output).",
 )
 @pass_state
 def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
@@ -227,13 +239,21 @@ def export_cmd(state: State, fmt: str, out: Path, **opts: Any) -> None:
       kg export --format kgx --out kgx/           (nodes.tsv and edges.tsv)
       kg export --format neo4j --out neo4j/       (nodes.csv and relationships.csv)
     """
-    from kg.export import ExportError, export, parse_format
+    from kg.export import FOLDER_FORMATS, ExportError, export, parse_format, render
 
     try:
         format_ = parse_format(fmt)
     except ExportError as exc:
-        raise UserError(str(exc)) from None
+        raise _UsageError(str(exc)) from None
+    if str(out) == "-" and format_ in FOLDER_FORMATS:
+        raise _UsageError(f"the {format_.value} export writes a folder of files: --out needs a folder, not -")
     view = build_view(state, **opts)
+    if str(out) == "-":
+        (text,) = render(view, format_).values()
+        click.echo(text, nl=False)
+        click.echo(f"exported {len(view.nodes)} entities, {len(view.edges)} statements as {format_.value} "
+                   "to standard output", err=True)
+        return
     try:
         written = export(view, out, format_)
     except ExportError as exc:

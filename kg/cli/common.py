@@ -106,11 +106,18 @@ class State:
         self._sparql_store: Any = None
         self._nx: Any = None
 
+    def check_data_folder(self) -> None:
+        """An empty (or wrong) --data folder is an error, not an empty graph that validates."""
+        d = self.data_dir
+        if d is not None and d.is_dir() and not any(d.glob("*.tsv")) and not any(d.glob("*/*.tsv")):
+            raise UserError(f"--data {d}: no curated tables here (expected entities/*.tsv, statements/*.tsv, ...)")
+
     @property
     def kg(self) -> KG:
         if self._kg is None:
             from kg.curation.read import load_indexed
 
+            self.check_data_folder()
             self._kg, self._index = load_indexed(self.data_dir)
         return self._kg
 
@@ -165,7 +172,7 @@ class State:
                 i = None
             hits = [i] if i is not None else []
         hits = hits or st.nodes_named(name)
-        ents = [Entity(Curie.parse(st.ids[i]), st.labels[i], st.category(i),
+        ents = [Entity(_store_curie(st.ids[i]), st.labels[i], st.category(i),
                        tuple(s for s in st.synonyms[i].split("|") if s)) for i in hits[:10]]
         if len(ents) > 1:
             listed = ", ".join(f"{e.label} ({e.id})" for e in ents)
@@ -250,3 +257,10 @@ def format_option(choices: click.Choice = FORMAT_TABLE_JSON, default: str = "tab
         return click.option("--format", "fmt", type=choices, default=default, show_default=True,
                             help="Output format: table for people, json for scripts.")(fn)
     return deco
+
+
+def _store_curie(text: str) -> Any:
+    """A store node id as a Curie: ours parsed, an imported (bioregistry) prefix as an ImportedCurie."""
+    from kg.graphs.prefixes import curie_of
+
+    return curie_of(text)

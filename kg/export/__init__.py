@@ -27,6 +27,7 @@ __all__ = ["ALIASES", "FOLDER_FORMATS", "ExportError", "Format", "export", "pars
 def render(view: View, fmt: Format | str) -> dict[str, str]:
     """The files of ``fmt`` for ``view`` as ``{relative name: text}`` (name ``""`` for one-file formats)."""
     fmt = parse_format(fmt) if not isinstance(fmt, Format) else fmt
+    from kg.export import cytoscape as export_cy
     from kg.export import graph as export_graph
     from kg.export import rdf as export_rdf
     from kg.export import tables as export_tables
@@ -45,6 +46,8 @@ def render(view: View, fmt: Format | str) -> dict[str, str]:
         Format.DOT: lambda v: {"": export_text.dot(v)},
         Format.MERMAID: lambda v: {"": export_text.mermaid(v)},
         Format.CSV: lambda v: {"": export_tables.csv_edges(v)},
+        Format.SIF: export_cy.sif,
+        Format.CYTOSCAPE_STYLE: lambda v: {"": export_cy.cytoscape_style(v)},
     }
     return renderers[fmt](view)
 

@@ -22,6 +22,8 @@ class Format(StrEnum):
     DOT = "dot"
     MERMAID = "mermaid"
     CSV = "csv"
+    SIF = "sif"
+    CYTOSCAPE_STYLE = "cytoscape-style"
 
 
 #: Other names people type for a format.
@@ -40,10 +42,11 @@ ALIASES: dict[str, Format] = {
     "graphviz": Format.DOT,
     "gv": Format.DOT,
     "mmd": Format.MERMAID,
+    "cyjs-style": Format.CYTOSCAPE_STYLE,
 }
 
 #: Formats written as a folder of files rather than one file.
-FOLDER_FORMATS = frozenset({Format.KGX, Format.NEO4J})
+FOLDER_FORMATS = frozenset({Format.KGX, Format.NEO4J, Format.SIF})
 
 
 class ExportError(ValueError):

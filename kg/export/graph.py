@@ -49,14 +49,42 @@ def graphml(view: View) -> str:
     return "\n".join(nx.generate_graphml(g, encoding="utf-8", prettyprint=True)) + "\n"
 
 
+def _rgb(hex_colour: str) -> dict[str, Any]:
+    h = hex_colour.lstrip("#")
+    return {"r": int(h[0:2], 16), "g": int(h[2:4], 16), "b": int(h[4:6], 16), "a": 1.0}
+
+
+#: vis-network shapes (kg.views.style) as the shapes GEXF's viz module has.
+_GEXF_SHAPES = {"diamond": "diamond", "triangle": "triangle", "triangleDown": "triangle", "square": "square",
+                "box": "square", "database": "square"}
+
+
 def gexf(view: View) -> str:
+    """GEXF 1.2 with the ``viz`` module: nodes coloured and shaped by category and sized by degree, edges
+    coloured by sign and as thick as their evidence is strong (kg.views.style), so Gephi draws the graph
+    as the page does."""
+    import math
+
     import networkx as nx
+
+    from kg.views.style import category_style, edge_width, sign_colour
 
     g = flat_graph(view)
     for n, d in g.nodes(data=True):
         # GEXF has its own 'label' column; networkx maps a node attribute 'label' onto it.
         d.setdefault("label", n)
+        style = category_style(str(d.get("category", "entity")))
+        d["viz"] = {"color": _rgb(style.colour), "size": round(8 + 4 * math.sqrt(g.degree(n)), 2),
+                    "shape": _GEXF_SHAPES.get(style.shape, "disc")}
+    for _, _, d in g.edges(data=True):
+        d["viz"] = {"color": _rgb(sign_colour(int(d.get("sign", 0)))),
+                    "thickness": round(edge_width(int(d.get("evidence_rank", 0))), 2)}
     text = "\n".join(nx.generate_gexf(g, encoding="utf-8", prettyprint=True, version="1.2draft"))
+    # networkx also writes each multigraph edge's key as a 'networkx_key' attribute; ours is the edge id.
+    m = re.search(r'\s*<attribute id="(\d+)" title="networkx_key" type="string" />', text)
+    if m:
+        text = text.replace(m.group(0), "", 1)
+        text = re.sub(rf'\s*<attvalue for="{m.group(1)}" value="[^"]*" />', "", text)
     # networkx stamps today's date into <meta>; drop it so the same view gives the same bytes.
     text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
     prov = provenance(view)
@@ -70,13 +98,14 @@ def gexf(view: View) -> str:
 
 
 def node_link(view: View) -> str:
-    """networkx node-link JSON (``networkx.node_link_graph(data, edges="edges")`` reads it back)."""
+    """Node-link JSON with ``links``, as D3 and networkx < 3.4 expect (networkx 3.4 and later:
+    ``node_link_graph(data, edges="links")``)."""
     nodes = [node_record(view, n) for n in view.nodes]
     edges = []
     for key in sorted_edges(view):
         rec = edge_record(view, key)
         edges.append({"source": rec.pop("subject"), "target": rec.pop("object"), "key": key, **rec})
-    data = {"directed": True, "multigraph": True, "graph": provenance(view), "nodes": nodes, "edges": edges}
+    data = {"directed": True, "multigraph": True, "graph": provenance(view), "nodes": nodes, "links": edges}
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -7,8 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from kg.core.model import KG, Curie
+from kg.core.model import KG
 from kg.export.base import ExportError
+from kg.graphs.prefixes import curie_of
 from kg.graphs.rdf import NAMESPACES, RDF, XSD, Term, to_ntriples, to_rdflib, triples
 from kg.views.records import provenance
 
@@ -22,7 +23,7 @@ def view_kg(view: View) -> KG:
     kg = view.kg
     if kg is None:
         raise ExportError("RDF exports need the model the view was selected from (View.kg)")
-    nodes = {Curie.parse(n) for n in view.nodes}
+    nodes = {curie_of(n) for n in view.nodes}
     wanted = set(view.edges)
     statements = sorted((st for st in kg.statements if st.id in wanted), key=lambda st: st.key)
     outcomes = [o for o in kg.outcomes if o.subject in nodes]

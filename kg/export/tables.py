@@ -7,7 +7,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, SPECIES, category_ancestors
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, REVIEW_DOI, SPECIES, category_ancestors
 from kg.views.records import edge_record, node_record, provenance, sorted_edges
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ KGX_EDGE_COLUMNS = (
     "has_evidence",
     "original_predicate",
     "description",
+    "ivkg_evidence",
 )
 
 
@@ -80,7 +81,7 @@ def _one_line(text: str, forbid: str = "") -> str:
 def kgx(view: View) -> dict[str, str]:
     """``nodes.tsv`` and ``edges.tsv`` in KGX TSV: Biolink categories and predicates, the direction and
     aspect qualifiers of the predicate, publications, knowledge level and agent type."""
-    from kg.core.model import Curie
+    from kg.graphs.prefixes import curie_of
 
     nodes = []
     for n in view.nodes:
@@ -93,7 +94,7 @@ def kgx(view: View) -> dict[str, str]:
                 "description": _one_line(rec["description"], "\t|"),
                 "synonym": "|".join(_one_line(s, "\t|") for s in rec["synonyms"]),
                 "xref": "|".join(kgx_curie(x) for x in rec["xrefs"]),
-                "iri": Curie.parse(n).uri,
+                "iri": curie_of(n).uri,
                 "provided_by": INFORES,
             }
         )
@@ -102,7 +103,9 @@ def kgx(view: View) -> dict[str, str]:
         rec = edge_record(view, key)
         pred = PREDICATES[rec["predicate"]]
         quals = dict(pred.biolink_qualifiers)
-        pubs = [kgx_curie(c) for c in rec["citations"] if not c.startswith("review ref")]
+        # Every statement traces to the review: its DOI first, then the primary sources it cites.
+        pubs = [f"doi:{REVIEW_DOI}", *(kgx_curie(c) for c in rec["citations"] if not c.startswith("review ref"))]
+        pubs = list(dict.fromkeys(pubs))
         edges.append(
             {
                 "id": key,
@@ -113,7 +116,8 @@ def kgx(view: View) -> dict[str, str]:
                 "object_aspect_qualifier": quals.get("object_aspect_qualifier", ""),
                 "object_direction_qualifier": quals.get("object_direction_qualifier", ""),
                 "species_context_qualifier": SPECIES.get(rec["species"], ""),
-                "negated": "False",
+                # KGX reads any non-empty negated cell as true (bool("False")): leave it out when false.
+                "negated": "",
                 "knowledge_level": "knowledge_assertion"
                 if pred.causal or pred.sign == 0
                 else "statistical_association",
@@ -123,6 +127,8 @@ def kgx(view: View) -> dict[str, str]:
                 "has_evidence": EVIDENCE_LEVELS[rec["evidence"]].eco,
                 "original_predicate": f"ivkg:{pred.key}",
                 "description": _one_line(rec["statement"], "\t|"),
+                # Our evidence level (has_evidence's ECO term is shared by some levels), for re-import.
+                "ivkg_evidence": rec["evidence"],
             }
         )
     return {
@@ -145,6 +151,7 @@ NEO4J_NODE_COLUMNS = (
     "synonyms:string[]",
     "xrefs:string[]",
     "url",
+    "outcomes:string[]",
 )
 NEO4J_EDGE_COLUMNS = (
     ":START_ID",
@@ -198,6 +205,8 @@ def neo4j(view: View) -> dict[str, str]:
                 "synonyms:string[]": ";".join(_one_line(s, ";") for s in rec["synonyms"]),
                 "xrefs:string[]": ";".join(rec["xrefs"]),
                 "url": rec["url"],
+                # Trial outcomes (ORR, PFS, OS, ...) as reported, e.g. "ORR 45%".
+                "outcomes:string[]": ";".join(_one_line(o, ";") for o in rec["outcomes"]),
             }
         )
     source = provenance(view)["review"]

@@ -3,15 +3,22 @@
 Used by :mod:`kg.store.importer`. Signed Biolink statements are ``biolink:affects`` with an
 ``object_direction_qualifier`` (increased/decreased, the sign) and an ``object_aspect_qualifier`` (the
 aspect); older Biolink releases spell the same claims as predicates (``biolink:increases_expression_of``),
-which are mapped too. Anything else is reported as unmapped, never guessed.
+which are mapped too. Anything else is never guessed: :func:`import_predicate` keeps it with its own
+Biolink predicate, as an unsigned, non-causal edge (the store's predicate table grows beyond ours).
 
 >>> map_predicate("biolink:affects", "expression", "decreased")
 ('decreases_expression', '')
 >>> map_category("biolink:Protein|biolink:NamedThing")
 'gene'
+>>> import_predicate("biolink:interacts_with")
+('biolink:interacts_with', False)
+>>> predicate_sign("biolink:interacts_with"), predicate_causal("biolink:interacts_with")
+(0, False)
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from kg.core.model import Curie, CurieError
 from kg.core.vocab import CATEGORIES, IVKG, PREDICATES
@@ -98,6 +105,40 @@ def map_predicate(pred: str, aspect: str = "", direction: str = "") -> tuple[str
     if key is not None:
         return key, ""
     return None, f"unmapped predicate {short}"
+
+
+def import_predicate(pred: str, aspect: str = "", direction: str = "", qualified: str = "",
+                     prefixes: Any = None) -> tuple[str | None, bool]:
+    """What an imported edge's predicate becomes: ``(our key, True)`` when it maps onto our vocabulary
+    (a qualified predicate such as ``biolink:causes`` with an aspect and a direction counts as its
+    ``biolink:affects`` reading), ``(CURIE, False)`` when it is kept with its own meaning, unsigned, and
+    ``(None, False)`` when it is not a predicate at all (empty or not a CURIE under a known prefix)."""
+    key, _ = map_predicate(pred, aspect, direction)
+    if key is None and qualified.strip() and direction.strip():
+        key, _ = map_predicate("biolink:affects", aspect, direction)
+    if key is not None:
+        return key, True
+    short = _short(pred)
+    if not short:
+        return None, False
+    if prefixes is None:
+        from kg.graphs.prefixes import Prefixes
+
+        prefixes = Prefixes()
+    kept = prefixes.predicate(short)
+    return kept, False
+
+
+def predicate_sign(key: str) -> int:
+    """The sign of one of our predicates; 0 for a predicate kept as imported."""
+    p = PREDICATES.get(key)
+    return p.sign if p is not None else 0
+
+
+def predicate_causal(key: str) -> bool:
+    """Whether one of our predicates is causal; False for a predicate kept as imported."""
+    p = PREDICATES.get(key)
+    return p.causal if p is not None else False
 
 
 _CATEGORY_EXTRA: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""SPARQL over the graph: an embedded Oxigraph store (default), rdflib, or a remote endpoint.
+"""SPARQL over the graph: an embedded Oxigraph store (default) or rdflib (remote endpoints: kg.sparql.remote).
 
 Every engine answers :meth:`Engine.query` with the same :class:`Result`, whose terms are normalised
 (plain strings without ``xsd:string``, decimals in one canonical form) so that results from different
@@ -13,12 +13,8 @@ allowed, and parameters are bound as RDF terms.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -359,40 +355,6 @@ class RdflibEngine(Engine):
         self.graph.update(with_prefixes(text))
 
 
-class RemoteEngine(Engine):
-    """A SPARQL 1.1 Protocol endpoint (POST, form-encoded); prefixes are sent as PREFIX lines."""
-
-    name = "remote"
-
-    def __init__(self, url: str, http_timeout: float = 60.0):
-        self.url = url
-        self.http_timeout = http_timeout
-
-    def _run(self, text: str, info: QueryInfo) -> Result:
-        graph = info.form in ("CONSTRUCT", "DESCRIBE")
-        accept = "application/n-triples" if graph else "application/sparql-results+json"
-        body = http_request(self.url, "POST", urllib.parse.urlencode(
-            {"query": with_prefixes(text)}).encode("utf-8"),
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, self.http_timeout)
-        if graph:
-            import pyoxigraph as ox
-
-            trips = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
-                     for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-            return Result("graph", triples=sorted(trips))  # type: ignore[arg-type]
-        payload = json.loads(body)
-        if "boolean" in payload:
-            return Result("ask", boolean=bool(payload["boolean"]))
-        names = tuple(payload["head"]["vars"])
-        rows = [tuple(_from_json(b.get(n)) for n in names) for b in payload["results"]["bindings"]]
-        return Result("select", names, rows)
-
-    def _update(self, text: str) -> None:
-        http_request(self.url, "POST", urllib.parse.urlencode(
-            {"update": with_prefixes(text)}).encode("utf-8"),
-            {"Content-Type": "application/x-www-form-urlencoded"}, self.http_timeout)
-
-
 def with_prefixes(text: str) -> str:
     """``text`` preceded by a PREFIX line for each predeclared prefix it uses but does not declare.
 
@@ -403,24 +365,6 @@ def with_prefixes(text: str) -> str:
     used = {t.text.split(":", 1)[0] for t in tokenize(text) if t.kind == "word" and ":" in t.text}
     lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p in used and p not in declared]
     return " ".join(lines) + "\n" + text
-
-
-def http_request(url: str, method: str, data: bytes | None, headers: dict[str, str],
-                 timeout: float = 60.0) -> bytes:
-    """One HTTP request; failures become a :class:`SparqlError` naming the URL and the HTTP status."""
-    if not re.match(r"^https?://", url):
-        raise SparqlError(f"endpoint must be an http(s) URL: {url!r}")
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.read()  # type: ignore[no-any-return]
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise SparqlError(f"{url} answered HTTP {exc.code} {exc.reason}"
-                          + (f": {detail[0][:300]}" if detail else "")) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise SparqlError(f"cannot reach {url}: {reason}") from None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -466,11 +410,9 @@ def to_rdflib_graph(kg: KG) -> Any:
     return to_rdflib(kg, include_ontology=ontology_file() is not None)
 
 
-def open_engine(kg: KG | None = None, *, engine: str = "oxigraph", store: Any = None,
-                endpoint: str | None = None) -> Engine:
-    """An engine over ``kg`` (or over an opened ``pyoxigraph.Store``, or a remote endpoint)."""
-    if endpoint is not None:
-        return RemoteEngine(endpoint)
+def open_engine(kg: KG | None = None, *, engine: str = "oxigraph", store: Any = None) -> Engine:
+    """An engine over ``kg`` (or over an opened ``pyoxigraph.Store``); remote endpoints are
+    :func:`kg.sparql.remote.open_remote`."""
     if engine == "oxigraph":
         import pyoxigraph as ox
 

@@ -9,6 +9,7 @@ curated statements (:mod:`kg.graphs.rdf`). Only :mod:`kg.store.importer` uses th
 from __future__ import annotations
 
 import hashlib
+import re
 import urllib.parse
 from array import array
 from collections.abc import Iterable
@@ -16,12 +17,15 @@ from typing import IO
 
 from kg.core.model import KG, Curie, CurieError
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, IVKG, PREDICATES
-from kg.graphs.mapping import category_of_class, curie_of_iri, map_category, map_predicate, normalise_id
+from kg.graphs.mapping import category_of_class, import_predicate, map_category, map_predicate, predicate_sign
+from kg.graphs.prefixes import BIOLINK, Prefixes
 from kg.graphs.rdf import PROV, RDF, RDFS, SKOS, XSD, _nt_term, triples
-from kg.store.formats import KgxRows, Triple
+from kg.store.formats import KgxJsonl, KgxRows, Triple
 from kg.store.report import ImportFailed, ImportProblem, Summary
 
 PRED_CODE = {k: i for i, k in enumerate(PREDICATES)}
+#: Predicate codes are stored as uint16: our predicates plus this many kept as imported.
+MAX_PREDICATES = 1 << 16
 CAT_CODE = {k: i for i, k in enumerate(CATEGORIES)}
 
 
@@ -43,28 +47,38 @@ def node_ntriples(uri: str, curie: str, label: str, category: str, synonyms: tup
     return "".join(lines)
 
 
-def edge_ntriples(s: str, pred: str, o: str, evidence: str, st: str, source: str) -> str:
-    """N-Triples of an imported edge: the direct triple and its statement node."""
-    p = IVKG + pred
+def edge_ntriples(s: str, pred: str, o: str, evidence: str, st: str, source: str, p: str = "") -> str:
+    """N-Triples of an imported edge: the direct triple and its statement node. ``p`` is the predicate's
+    IRI (ours by default; a Biolink IRI for a predicate kept as imported)."""
+    p = p or IVKG + pred
     text = (f"<{s}> <{p}> <{o}> .\n<{st}> <{RDF}type> <{IVKG}Statement> .\n<{st}> <{IVKG}subject> <{s}> .\n"
             f"<{st}> <{IVKG}predicate> <{p}> .\n<{st}> <{IVKG}object> <{o}> .\n"
-            f'<{st}> <{IVKG}sign> "{PREDICATES[pred].sign}"^^<{XSD}integer> .\n')
+            f'<{st}> <{IVKG}sign> "{predicate_sign(pred)}"^^<{XSD}integer> .\n')
     if evidence:
         text += f"<{st}> <{IVKG}evidence> <{IVKG}evidence/{evidence}> .\n"
     return text + f"<{st}> <{PROV}wasDerivedFrom> <{source}> .\n"
 
 
-def statement_iri(s: str, pred: str, o: str) -> str:
-    """Same id as :attr:`kg.core.model.Statement.id` of a statement without context."""
+def statement_iri(s: str, pred: str, o: str, ident: str = "") -> str:
+    """Same id as :attr:`kg.core.model.Statement.id` of a statement without context, or the one a KGX
+    ``id`` gives (ours, ``st-...``, as it is; another, hashed with the edge)."""
+    if re.fullmatch(r"st-[0-9a-f]{12}", ident):
+        return f"{IVKG}statement/{ident}"
     digest = hashlib.sha1("\t".join((s, pred, o, "", "", "")).encode("utf-8")).hexdigest()
+    if ident:
+        digest = hashlib.sha1(f"{digest}\t{ident}".encode()).hexdigest()
     return f"{IVKG}statement/st-{digest[:12]}"
 
 
 class Builder:
     """Node table, edge arrays and the N-Triples to bulk-load, filled file by file."""
 
-    def __init__(self, nt: IO[str], summary: Summary, strict: bool):
+    def __init__(self, nt: IO[str], summary: Summary, strict: bool, prefixes: Prefixes | None = None):
         self.nt, self.summary, self.strict = nt, summary, strict
+        self.prefixes = prefixes or Prefixes()
+        #: The store's predicate table: ours first, then predicates kept as imported, as first met.
+        self.preds: list[str] = list(PREDICATES)
+        self.pred_code: dict[str, int] = dict(PRED_CODE)
         self.index: dict[str, int] = {}
         self.ids: list[str] = []
         self.labels: list[str] = []
@@ -106,9 +120,22 @@ class Builder:
         self.curated.append(curated)
         return i, True
 
-    def edge(self, s: int, pred: str, o: int, rank: int, src: int, refs: str) -> bool:
-        code = PRED_CODE[pred]
-        key = (s << 40) | (code << 32) | o
+    def code(self, pred: str) -> int:
+        code = self.pred_code.get(pred)
+        if code is None:
+            if len(self.preds) >= MAX_PREDICATES:
+                raise ImportFailed(f"more than {MAX_PREDICATES} distinct predicates; import refused")
+            code = self.pred_code[pred] = len(self.preds)
+            self.preds.append(pred)
+        return code
+
+    def edge(self, s: int, pred: str, o: int, rank: int, src: int, refs: str, ident: str = "") -> bool:
+        """Add an edge unless the store has it: the same subject, predicate and object (and, for edges
+        that carry a statement id, the same id: distinct statements stay distinct)."""
+        code = self.code(pred)
+        key = edge_key(s, code, o)
+        if ident and src != 0 and key not in self.curated_keys:
+            key = hash((key, ident))
         if src == 0:
             self.curated_keys.add(key)
         elif key in self.curated_keys:
@@ -150,34 +177,44 @@ class Builder:
     def uri(self, curie: str) -> str:
         u = self._uri.get(curie)
         if u is None:
-            u = self._uri[curie] = Curie.parse(curie).uri
+            u = self.prefixes.iri(curie)
+            if len(self._uri) < 1_000_000:
+                self._uri[curie] = u
         return u
+
+
+def edge_key(s: int, code: int, o: int) -> int:
+    """One int per (subject, predicate code, object), to find duplicate edges."""
+    return (s << 48) | (code << 32) | o
 
 
 # --------------------------------------------------------------------------------------------------
 # KGX rows -> nodes, edges and their triples
 # --------------------------------------------------------------------------------------------------
 
-def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows) -> None:
+_BY_ECO: dict[str, str] = {}
+for _e in EVIDENCE_LEVELS.values():
+    _BY_ECO.setdefault(_e.eco, _e.key)
+del _e
+
+
+def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows | KgxJsonl) -> None:
     """Add the rows of one KGX nodes or edges file."""
     src = b.source(name) if kind == "edges" else 0
     s_iri = source_iri(b.sources[src]) if kind == "edges" else ""
     counts, skipped = b.summary.counts, b.summary.skipped
-    pred_cache: dict[tuple[str, str, str], tuple[str | None, str]] = {}
-    id_cache: dict[str, Curie | str] = {}
+    pred_cache2: dict[tuple[str, str, str, str, str], tuple[str | None, bool]] = {}
+    ids = b.prefixes
 
     def ident(text: str, line: int, what: str) -> str | None:
-        got = id_cache.get(text)
-        if got is None:
-            try:
-                got = str(normalise_id(text))
-            except CurieError as exc:
-                got = exc.args[0]
-                b.problem(name, line, f"{what}: {got}", "unknown prefix or malformed identifier")
-                return None
-            if len(id_cache) < 1_000_000:
-                id_cache[text] = got
-        return str(got)
+        if not text.strip():
+            b.problem(name, line, f"{what} is empty", "row without a subject, predicate or object")
+            return None
+        try:
+            return ids.curie(text)
+        except CurieError as exc:
+            b.problem(name, line, f"{what}: {exc.args[0]}", "unknown prefix or malformed identifier")
+            return None
 
     col = rows.index
     for line, cells in rows:
@@ -199,14 +236,17 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows) -> None:
         if cells[col("negated")].lower() == "true":
             skipped["negated edge"] += 1
             continue
-        raw_pred = cells[col("predicate")]
-        qkey = (raw_pred, cells[col("object_aspect_qualifier")], cells[col("object_direction_qualifier")])
-        mapped = pred_cache.get(qkey)
-        if mapped is None:
-            mapped = pred_cache[qkey] = map_predicate(*qkey)
-        pred, why = mapped
+        qkey = (cells[col("predicate")], cells[col("object_aspect_qualifier")],
+                cells[col("object_direction_qualifier")], cells[col("qualified_predicate")],
+                cells[col("original_predicate")])
+        got = pred_cache2.get(qkey)
+        if got is None:
+            got = pred_cache2[qkey] = _kgx_predicate(*qkey, prefixes=ids)
+        pred, ours = got
         if pred is None:
-            skipped[why] += 1
+            what = f"predicate {qkey[0]!r} is not a CURIE under a known prefix" if qkey[0].strip() else \
+                "predicate is empty"
+            b.problem(name, line, what, "edge without a usable predicate")
             continue
         s = ident(cells[col("subject")], line, "subject")
         o = ident(cells[col("object")], line, "object")
@@ -221,11 +261,27 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows) -> None:
         ev = cells[col("ivkg_evidence")]
         if ev and ev not in EVIDENCE_LEVELS:
             ev = ""
+        if not ev:  # the evidence code our KGX export writes (has_evidence: an ECO term)
+            ev = next((_BY_ECO[c] for c in cells[col("has_evidence")].split("|") if c in _BY_ECO), "")
         rank = EVIDENCE_LEVELS[ev].rank if ev else 0
-        if b.edge(si, pred, oi, rank, src, cells[col("publications")]):
+        edge_id = cells[col("id")].strip()
+        if b.edge(si, pred, oi, rank, src, cells[col("publications")], edge_id):
             counts["edges imported"] += 1
+            counts["edges mapped onto our predicates" if ours else "edges kept with their own predicate"] += 1
             b.summary.mapped[f"predicate {pred}"] += 1
-            b.write(edge_ntriples(b.uri(s), pred, b.uri(o), ev, statement_iri(s, pred, o), s_iri))
+            b.write(edge_ntriples(b.uri(s), pred, b.uri(o), ev, statement_iri(s, pred, o, edge_id), s_iri,
+                                  "" if ours else b.uri(pred)))
+
+
+def _kgx_predicate(pred: str, aspect: str, direction: str, qualified: str, original: str,
+                   prefixes: Prefixes) -> tuple[str | None, bool]:
+    """The predicate of a KGX edge; an ``original_predicate`` naming one of ours (as our KGX export
+    writes it) wins when it agrees with the Biolink predicate's sign."""
+    got = import_predicate(pred, aspect, direction, qualified, prefixes=prefixes)
+    key = map_predicate(original)[0] if original.strip().lower().startswith(("ivkg:", IVKG)) else None
+    if key is not None and got[0] is not None and predicate_sign(key) == predicate_sign(got[0]):
+        return key, True
+    return got
 
 
 # --------------------------------------------------------------------------------------------------
@@ -247,7 +303,7 @@ def add_rdf(b: Builder, name: str, records: Iterable[Triple]) -> None:
         if iri in node_cache:
             return node_cache[iri]
         try:
-            c = curie_of_iri(iri)
+            c = b.prefixes.curie(iri)
         except CurieError as exc:
             if report:
                 b.problem(name, line, str(exc), "unknown prefix or malformed identifier")
@@ -284,9 +340,10 @@ def add_rdf(b: Builder, name: str, records: Iterable[Triple]) -> None:
                 st = stmts[hash(s)] = [-1, -1, -1, 0]
             if part == 1:
                 if o not in pred_cache:
-                    pred_cache[o] = map_predicate(o)[0] if o.startswith(IVKG) else None
+                    pred_cache[o] = (map_predicate(o)[0] if o.startswith(IVKG) else
+                                     b.prefixes.predicate(o) if o.startswith(BIOLINK) else None)
                 key = pred_cache[o]
-                st[1] = PRED_CODE[key] if key else -1
+                st[1] = b.code(key) if key else -1
             elif part == 3:
                 st[3] = ev_rank.get(o, 0)
             else:
@@ -295,6 +352,8 @@ def add_rdf(b: Builder, name: str, records: Iterable[Triple]) -> None:
             continue
         if p not in pred_cache:
             key, _ = map_predicate(p)
+            if key is None and p.startswith(BIOLINK) and p[len(BIOLINK):len(BIOLINK) + 1].islower():
+                key = b.prefixes.predicate(p)  # a Biolink predicate we have no counterpart for: kept
             pred_cache[p] = key if (p.startswith(IVKG) or p.startswith("https://w3id.org/biolink/")) else None
         pred = pred_cache[p]
         if pred is None:
@@ -322,11 +381,11 @@ def rdf_evidence(b: Builder) -> None:
     ranks: dict[int, int] = {}
     for si, code, oi, rank in b.statements.values():
         if rank and si >= 0 and code >= 0 and oi >= 0:
-            key = (si << 40) | (code << 32) | oi
+            key = edge_key(si, code, oi)
             if rank > ranks.get(key, 0):
                 ranks[key] = rank
     s_arr, o_arr, p_arr, r_arr = b.e[0], b.e[1], b.e[2], b.e[3]
     for e in b.rdf_edges:
-        found = ranks.get((s_arr[e] << 40) | (p_arr[e] << 32) | o_arr[e])
+        found = ranks.get(edge_key(s_arr[e], p_arr[e], o_arr[e]))
         if found:
             r_arr[e] = found

@@ -20,8 +20,47 @@ Triple = tuple[int, str, str, str, str | None]
 
 
 def _open(path: Path) -> IO[bytes]:
-    opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open  # type: ignore[assignment]
+    import bz2
+
+    opener: Callable[..., IO[bytes]] = (gzip.open if path.suffix == ".gz"  # type: ignore[assignment]
+                                        else bz2.open if path.suffix == ".bz2" else open)
     return opener(path, "rb")
+
+
+ARCHIVES = (".tar.gz", ".tgz", ".tar.bz2", ".tar")
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(ARCHIVES)
+
+
+def unpack(path: Path, folder: Path) -> list[Path]:
+    """The KGX files (``*nodes*``/``*edges*`` .tsv/.jsonl, and a ``curie_map`` JSON) of a tar archive,
+    extracted flat into ``folder``; ImportFailed when it holds none or is unreadable."""
+    import tarfile
+
+    out: list[Path] = []
+    try:
+        with tarfile.open(path, "r:*") as tar:
+            for m in tar:
+                base = m.name.rsplit("/", 1)[-1]
+                if not m.isfile() or base.startswith("."):
+                    continue
+                if not base.endswith((".tsv", ".jsonl", ".json", ".tsv.gz", ".jsonl.gz")):
+                    continue
+                target = folder / f"{len(out)}-{base}"
+                src = tar.extractfile(m)
+                if src is None:
+                    continue
+                with src, target.open("wb") as f:
+                    while chunk := src.read(1 << 20):
+                        f.write(chunk)
+                out.append(target)
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise ImportFailed(ImportProblem(path.name, 0, f"unreadable archive ({exc})")) from None
+    if not out:
+        raise ImportFailed(ImportProblem(path.name, 0, "archive holds no KGX nodes or edges file"))
+    return out
 
 
 class Lines:
@@ -100,7 +139,9 @@ class KgxRows:
     """The data rows of a KGX TSV file as ``(line, cells)``.
 
     ``cells`` has one extra empty cell at the end, which is what :meth:`index` gives a column that the
-    header does not have, so ``cells[rows.index(name)]`` reads any column, present or not.
+    header does not have, so ``cells[rows.index(name)]`` reads any column, present or not. As KGX reads
+    them, rows may leave out trailing empty columns (they are padded); a row cut off by the end of the
+    file, or longer than the header, is malformed.
     """
 
     def __init__(self, path: Path, report: Report, progress: Any = None):
@@ -120,12 +161,89 @@ class KgxRows:
             if not text.strip():
                 continue
             cells = text.split("\t")
-            if len(cells) != len(self.header):
+            n = len(self.header)
+            if len(cells) > n or (len(cells) < n and not ended):
                 hint = "; the file ends mid-line (truncated?)" if not ended else ""
-                self.report(line, f"{len(cells)} columns where the header has {len(self.header)}{hint}",
+                self.report(line, f"{len(cells)} columns where the header has {n}{hint}",
                             "wrong column count")
                 continue
+            if len(cells) < n:
+                cells.extend([""] * (n - len(cells)))
             cells.append("")  # what a column missing from the header reads as (index len(header))
+            yield line, cells
+
+
+# --------------------------------------------------------------------------------------------------
+# KGX JSON Lines
+# --------------------------------------------------------------------------------------------------
+
+#: The KGX slots the importer reads (JSON Lines records are read into these columns).
+KGX_COLUMNS = ("id", "category", "name", "synonym", "subject", "predicate", "object", "negated",
+               "qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier",
+               "original_predicate", "publications", "has_evidence", "ivkg_evidence")
+
+
+def is_jsonl(path: Path) -> bool:
+    return path.name.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".jsonl")
+
+
+def jsonl_kind(path: Path) -> str | None:
+    """``"edges"`` or ``"nodes"`` from the first record of a KGX JSON Lines file."""
+    import json
+
+    for _, text, _ in Lines(path, lambda *a: None):
+        if not text.strip():
+            continue
+        try:
+            rec = json.loads(text)
+        except ValueError:
+            raise ImportFailed(ImportProblem(path.name, 1, "not JSON Lines (the first record is not JSON)")) \
+                from None
+        return kgx_kind(list(rec)) if isinstance(rec, dict) else None
+    return None
+
+
+def _cell(value: Any) -> str:
+    """A JSON value as the TSV cell KGX would write: lists ``|``-joined, booleans True/False."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else ""
+    if isinstance(value, list):
+        return "|".join(_cell(v) for v in value if v is not None)
+    return str(value)
+
+
+class KgxJsonl:
+    """The records of a KGX JSON Lines file (one Biolink node or edge object per line) as ``(line,
+    cells)`` in the columns of :data:`KGX_COLUMNS`, the interface of :class:`KgxRows`."""
+
+    def __init__(self, path: Path, report: Report, progress: Any = None):
+        self.path, self.report, self.progress = path, report, progress
+        self.columns = {c: i for i, c in enumerate(KGX_COLUMNS)}
+
+    def index(self, column: str) -> int:
+        return self.columns.get(column, len(KGX_COLUMNS))
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        import json
+
+        for line, text, ended in Lines(self.path, self.report, self.progress):
+            if not text.strip():
+                continue
+            try:
+                rec = json.loads(text)
+            except ValueError as exc:
+                hint = "; the file ends mid-line (truncated?)" if not ended else ""
+                self.report(line, f"not a JSON object ({getattr(exc, 'msg', exc)}){hint}", "malformed line")
+                continue
+            if not isinstance(rec, dict):
+                self.report(line, "not a JSON object", "malformed line")
+                continue
+            cells = [_cell(rec.get(c)) for c in KGX_COLUMNS]
+            if isinstance(rec.get("negated"), str):  # a string as a boolean: what it says, not bool()
+                cells[self.columns["negated"]] = rec["negated"]
+            cells.append("")
             yield line, cells
 
 

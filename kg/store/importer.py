@@ -22,6 +22,7 @@ The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feed
 from __future__ import annotations
 
 import gzip
+import shutil
 import sys
 import time
 import zlib
@@ -29,12 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.model import KG
-from kg.core.vocab import CATEGORIES, PREDICATES
+from kg.core.vocab import CATEGORIES
 from kg.store import formats as fm
 from kg.store.builder import Builder, add_kgx, add_rdf, rdf_evidence
 from kg.store.report import ImportFailed, ImportProblem, Summary
 
-FORMATS = ("kgx", "nt", "ttl", "nq")
+FORMATS = ("kgx", "nt", "ttl", "nq", "omnipath", "indra")
+#: Formats read as KGX edge rows (the readers of kg.store.networks yield them).
+_EDGE_FORMATS = ("omnipath", "indra")
 #: The largest share of malformed rows a non-strict import accepts (skipping and reporting them).
 MAX_BAD_SHARE = 0.01
 #: Counts that mean a row of the input was kept (as a node or an edge, new or merged).
@@ -141,16 +144,29 @@ def _base(path: Path) -> str:
 
 
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
-                 progress: bool = False, base_iri: str | None = None) -> Summary:
+                 progress: bool = False, base_iri: str | None = None,
+                 prefixes: dict[str, str] | None = None) -> Summary:
     """Build a new store generation from the curated graph and ``files``; publish it on success.
 
-    ``base_iri`` resolves relative IRIs in Turtle (default: each file's own ``file://`` URI)."""
+    ``base_iri`` resolves relative IRIs in Turtle (default: each file's own ``file://`` URI).
+    ``prefixes`` declares prefixes beyond ours and bioregistry's (``kg import --prefix NAME=IRI``); KGX
+    inputs may also declare them in a JSON file with a ``curie_map`` object (given among the files or
+    inside a tar archive of nodes and edges)."""
     from kg.store import store
 
     gen = store.new_generation(store_dir)
     try:
-        summary = _import(kg, files, fmt, gen, strict, progress, base_iri=base_iri)
-        check_policy(summary, fmt, [p.name for p in files])
+        declared = dict(prefixes or {})
+        edge_format = ""
+        names = [p.name for p in files]
+        if fmt == "kgx":
+            files = _kgx_inputs(files, gen / "unpacked", declared)
+        elif fmt in _EDGE_FORMATS:
+            fmt, edge_format = "kgx", fmt
+        summary = _import(kg, files, fmt, gen, strict, progress, base_iri=base_iri, declared=declared,
+                          edge_format=edge_format)
+        check_policy(summary, fmt, names)
+        shutil.rmtree(gen / "unpacked", ignore_errors=True)
         final = store.publish(store_dir, gen)
         summary.store = str(final)
     except BaseException:
@@ -159,8 +175,38 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
     return summary
 
 
+def _kgx_inputs(files: list[Path], folder: Path, declared: dict[str, str]) -> list[Path]:
+    """KGX tables to read: archives unpacked, ``curie_map`` JSON files taken into ``declared``."""
+    import json
+
+    out: list[Path] = []
+    for path in files:
+        members = fm.unpack(path, _mkdir(folder)) if fm.is_archive(path) else [path]
+        for m in members:
+            if not m.name.endswith(".json"):
+                out.append(m)
+                continue
+            try:
+                doc = json.loads(m.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise ImportFailed(ImportProblem(path.name, 0, f"unreadable JSON ({exc})")) from None
+            cmap = doc.get("curie_map") if isinstance(doc, dict) else None
+            if not isinstance(cmap, dict) or not all(isinstance(v, str) for v in cmap.values()):
+                raise ImportFailed(ImportProblem(m.name, 0, "a JSON input must hold a curie_map object "
+                                                 "of prefix -> IRI base"))
+            for k, v in cmap.items():
+                declared.setdefault(str(k), v)
+    return out
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
-            names: list[str] | None = None, base_iri: str | None = None) -> Summary:
+            names: list[str] | None = None, base_iri: str | None = None,
+            declared: dict[str, str] | None = None, edge_format: str = "") -> Summary:
     import json
     import os
 
@@ -185,13 +231,18 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     except (ImportError, OSError):
         pass
     try:
-        b = Builder(nt, summary, strict)
+        from kg.graphs.prefixes import Prefixes
+
+        b = Builder(nt, summary, strict, Prefixes(declared))
         if kg is not None:
             b.add_curated(kg)
         if fmt == "kgx":
             kinds: list[tuple[Path, str]] = []
             for path in files:
-                kind = fm.kgx_kind(fm.read_header(path))
+                if edge_format:
+                    kinds.append((path, "edges"))
+                    continue
+                kind = fm.jsonl_kind(path) if fm.is_jsonl(path) else fm.kgx_kind(fm.read_header(path))
                 if kind is None:
                     raise ImportFailed(ImportProblem(path.name, 1, "not a KGX nodes or edges file "
                                                      "(the header needs id, or subject/predicate/object)"))
@@ -207,7 +258,11 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
                 b.problem(name, n, m, reason)
 
             if fmt == "kgx":
-                add_kgx(b, name, dict(nt_files)[path], fm.KgxRows(path, report, bar))
+                from kg.store import networks
+
+                reader: Any = {"omnipath": networks.OmniPathRows, "indra": networks.IndraStatements}.get(
+                    edge_format, fm.KgxJsonl if fm.is_jsonl(path) else fm.KgxRows)
+                add_kgx(b, name, dict(nt_files)[path], reader(path, report, bar))
             elif fmt == "ttl":
                 add_rdf(b, name, fm.turtle_triples(path, name, base_iri or _base(path)))
             else:
@@ -267,10 +322,10 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     summary.counts["store triples"] = len(ox_store) if fmt == "ttl" else b.triples
     del ox_store, loader
     summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
-    manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": list(PREDICATES),
+    manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": b.preds,
                 "categories": list(CATEGORIES), "files": names or [p.name for p in files],
-                "import_format": fmt, "counts": dict(sorted(summary.counts.items())),
-                "curated": kg is not None}
+                "import_format": edge_format or fmt, "counts": dict(sorted(summary.counts.items())),
+                "curated": kg is not None, "declared_prefixes": dict(sorted((declared or {}).items()))}
     (gen / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     summary.seconds["total"] = round(time.perf_counter() - clock, 3)
     return summary

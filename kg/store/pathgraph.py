@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kg.core.vocab import PREDICATES
+from kg.graphs.mapping import predicate_causal, predicate_sign
 from kg.paths.graph import EdgeInfo, NodeInfo
 from kg.store.store import CURATED, EVIDENCE_BY_RANK, Store
 
@@ -36,8 +36,10 @@ class StorePathGraph:
         self._statements: dict[str, Statement] | None = None
         preds = store.predicates
         self._pred = preds
-        self._sign = [PREDICATES[p].sign for p in preds]
-        self._causal = [PREDICATES[p].causal for p in preds]
+        # Predicates kept as imported (not ours) are unsigned and non-causal (EdgeInfo.predicate is then
+        # their Biolink CURIE), walkable only by unsigned searches.
+        self._sign = [predicate_sign(p) for p in preds]
+        self._causal = [predicate_causal(p) for p in preds]
 
     # -- ids ---------------------------------------------------------------------------------------
     def _index(self, node: str) -> int | None:

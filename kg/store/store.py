@@ -97,7 +97,7 @@ def write_arrays(folder: Path, ids: Sequence[str], labels: Sequence[str], catego
     arrays["node_curated"] = np.asarray(curated_nodes, dtype=bool)
     arrays["e_s"] = e_s.astype(np.int32)
     arrays["e_o"] = e_o.astype(np.int32)
-    arrays["e_pred"] = e_pred.astype(np.uint8)
+    arrays["e_pred"] = e_pred.astype(np.uint16)  # ours plus predicates kept as imported
     arrays["e_rank"] = e_rank.astype(np.int8)
     arrays["e_src"] = e_src.astype(np.uint16)
     arrays["out_ptr"], arrays["out_eid"] = _csr(arrays["e_s"], n)
@@ -216,8 +216,11 @@ class Store:
         self.sources: list[str] = self.manifest["sources"]
         self.predicates: list[str] = self.manifest["predicates"]
         self.categories: list[str] = self.manifest["categories"]
-        self._sign = np.array([PREDICATES[k].sign for k in self.predicates], dtype=np.int8)
-        self._causal = np.array([PREDICATES[k].causal for k in self.predicates], dtype=bool)
+        from kg.graphs.mapping import predicate_causal, predicate_sign
+
+        # Beyond ours, the table holds predicates kept as imported (Biolink CURIEs): unsigned, non-causal.
+        self._sign = np.array([predicate_sign(k) for k in self.predicates], dtype=np.int8)
+        self._causal = np.array([predicate_causal(k) for k in self.predicates], dtype=bool)
         self._oxigraph: Any = None
 
     # -- sizes and nodes ---------------------------------------------------------------------------
@@ -311,7 +314,7 @@ class Store:
         src = self.sources[int(self.e_src[e])]
         out: dict[str, Any] = {
             "subject": self.ids[int(self.e_s[e])], "predicate": pred, "object": self.ids[int(self.e_o[e])],
-            "sign": PREDICATES[pred].sign, "causal": PREDICATES[pred].causal,
+            "sign": int(self._sign[int(self.e_pred[e])]), "causal": bool(self._causal[int(self.e_pred[e])]),
             "evidence": EVIDENCE_BY_RANK.get(rank, ""), "evidence_rank": rank, "source": src,
         }
         refs = self.refs[e]

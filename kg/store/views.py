@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kg.core.model import KG, Curie, CurieError, Entity, Statement
+from kg.core.model import KG, CurieError, Entity, Statement
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES
+from kg.graphs.prefixes import curie_of
 from kg.paths.graph import PathGraph
 
 #: Beyond this many nodes a neighbourhood is cut (hubs of imported graphs have tens of thousands).
@@ -47,7 +48,7 @@ def kg_of(g: PathGraph, nodes: Iterable[str], curated: KG | None = None) -> KG:
     out = KG()
     for node in sorted(wanted):
         try:
-            curie = Curie.parse(node)
+            curie = curie_of(node)
         except CurieError:
             continue
         ent = curated.entities.get(curie) if curated else None
@@ -79,10 +80,12 @@ def kg_of(g: PathGraph, nodes: Iterable[str], curated: KG | None = None) -> KG:
 
 
 def _imported(subject: str, obj: str, edge: Any, source: str) -> Statement | None:
+    # Edges kept with their own Biolink predicate are seen by paths, neighbours and SPARQL; the model
+    # that views and exports render holds statements of our vocabulary only.
     if edge.predicate not in PREDICATES:
         return None
     try:
-        s, o = Curie.parse(subject), Curie.parse(obj)
+        s, o = curie_of(subject), curie_of(obj)
     except CurieError:
         return None
     evidence = edge.evidence if edge.evidence in EVIDENCE_LEVELS else "review_assertion"

@@ -58,7 +58,33 @@ def node_record(view: View, node: str) -> dict[str, Any]:
         "xrefs": list(d.get("xrefs", []) or []),
         "description": str(d.get("description", "") or ""),
         "url": curie_link(node),
+        **outcome_fields(d.get("outcomes") or []),
     }
+
+
+def outcome_text(o: dict[str, Any]) -> str:
+    """``ORR 45%`` / ``PFS_median 8.2 month (arm)`` from an outcome as :func:`kg.graphs.nx.to_networkx`
+    stores it on its trial's node."""
+    from kg.core.vocab import UNITS
+
+    def num(x: Any) -> str:
+        return f"{x:g}" if isinstance(x, float) else str(x)
+
+    value = num(o["value"]) if o.get("value") is not None else f"{num(o.get('low'))}-{num(o.get('high'))}"
+    unit = UNITS[o["unit"]].label if o.get("unit") in UNITS else str(o.get("unit", ""))
+    text = f"{o['measure']} {value}{unit}" if unit == "%" else f"{o['measure']} {value} {unit}".rstrip()
+    return f"{text} ({o['arm']})" if o.get("arm") else text
+
+
+def outcome_fields(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A node's reported outcomes as properties: ``outcomes`` (every one as text) and one
+    ``outcome_<measure>[_<arm>]`` per outcome, for property-graph tools that filter on a column."""
+    out: dict[str, Any] = {"outcomes": [outcome_text(o) for o in outcomes]}
+    for o in outcomes:
+        arm = "_".join("".join(c if c.isalnum() else " " for c in o.get("arm", "")).split())
+        key = f"outcome_{o['measure']}" + (f"_{arm}" if arm else "")
+        out[key] = outcome_text(o).removeprefix(f"{o['measure']} ")
+    return out
 
 
 def citation_ids(citations: list[dict[str, Any]]) -> list[str]:
