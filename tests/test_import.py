@@ -170,13 +170,24 @@ def test_nothing_valid_or_too_many_bad_rows_is_refused(store: Path, tmp_path: Pa
     code, _, err = kg_run("import", str(bad), "--store", str(store))
     assert (code, err) == (1, "kg: error: edges.tsv: nothing to import (535 unknown prefix or malformed "
                               "identifier); import refused, the existing store is unchanged\n")
-    good = "".join(f"HGNC:{i}\tbiolink:affects\thgnc:12680\texpression\tincreased\n" for i in range(2000, 2098))
-    mixed = write(tmp_path, "edges.tsv", EDGES_HEADER + good + "FOO:1\tbiolink:affects\tHGNC:1\t\tincreased\n" * 2)
+    good = "".join(f"HGNC:{i}\tbiolink:affects\thgnc:12680\texpression\tincreased\n" for i in range(2000, 2094))
+    mixed = write(tmp_path, "edges.tsv", EDGES_HEADER + good + "HGNC:abc\tbiolink:affects\tHGNC:1\t\tincreased\n" * 6)
     code, _, err = kg_run("import", str(mixed), "--store", str(store))
-    assert MAX_BAD_SHARE == 0.01
-    assert code == 1 and err.startswith("kg: error: edges.tsv: 2 of 100 rows are malformed, over the 1% an "
-                                        "import may skip; first: edges.tsv:100: subject: unknown prefix")
+    assert MAX_BAD_SHARE == 0.05
+    assert code == 1 and err.startswith("kg: error: edges.tsv: 6 of 100 rows are malformed, over the 5% an "
+                                        "import may skip; first: edges.tsv:96: subject: ")
     assert generation(store) == before
+    code, _, err = kg_run("import", str(mixed), "--store", str(store), "--max-bad-share", "0.01")
+    assert code == 1 and "over the 1% an import may skip" in err
+    code, _, _ = kg_run("import", str(mixed), "--store", str(store), "--max-bad-share", "0.1")
+    assert code == 0
+    before = generation(store)
+    # Rows that only name an unknown prefix are well-formed but unmappable: skipped and counted, not refused.
+    unknown = write(tmp_path, "edges.tsv", EDGES_HEADER + good + "FOO:1\tbiolink:affects\tHGNC:1\t\tincreased\n" * 2)
+    code, out, _ = kg_run("import", str(unknown), "--store", str(store), "--report", "json")
+    report = json.loads(out)
+    assert code == 0 and report["n_problems"] == report["n_unmappable"] == 2
+    before = generation(store)
     empty = write(tmp_path, "g.nt", "# nothing here\n")
     code, _, err = kg_run("import", str(empty), "--store", str(store))
     assert code == 1 and "g.nt: nothing to import (no rows)" in err
@@ -189,7 +200,7 @@ def test_a_100_mb_line_is_reported_without_being_held(store: Path, tmp_path: Pat
         f.write(EDGES.encode())
         f.write(b"x" * (100 * 1024 * 1024) + b"\n")
         f.write(b"HGNC:1111\tbiolink:affects\tHGNC:2222\t\tincreased\n")
-        # Enough good rows for one bad row to stay under MAX_BAD_SHARE (1%).
+        # Enough good rows for one bad row to stay under MAX_BAD_SHARE.
         f.write("".join(f"HGNC:{i}\tbiolink:affects\thgnc:12680\texpression\tincreased\n"
                         for i in range(2000, 2200)).encode())
     before = generation(store)

@@ -155,8 +155,9 @@ def test_archives_and_declared_prefixes(tmp_path: Path) -> None:
     # Without the declaration MYLAB is unknown; --prefix declares it; bz2 is read like gzip.
     bz = tmp_path / "extra_edges.tsv.bz2"
     bz.write_bytes(bz2.compress(extra.encode()))
-    code, out, _ = kg("import", str(bz), "--store", str(tmp_path / "b"), "--report", "json")
-    assert code == 0 and json.loads(out)["skipped"] == {"unknown prefix or malformed identifier": 1}
+    code, out, err = kg("import", str(bz), "--store", str(tmp_path / "b"), "--report", "json")
+    # Its one edge names the undeclared prefix, so the file holds nothing to import: refused (issue 14).
+    assert code == 1 and "nothing to import (1 unknown prefix or malformed identifier)" in err
     code, out, _ = kg("import", str(bz), "--prefix", "MYLAB=https://lab.example/", "--store",
                       str(tmp_path / "b"), "--report", "json")
     assert code == 0 and json.loads(out)["counts"]["edges kept with their own predicate"] == 1

@@ -35,7 +35,8 @@ def test_omnipath_interactions(tmp_path: Path) -> None:
         ("UniProtKB:O15123", "biolink:regulates", "UniProtKB:Q02763", 0),       # both signs: unsigned
         ("UniProtKB:P15692", "biolink:interacts_with", "UniProtKB:O15123", 0),  # undirected
     }
-    assert report["skipped"] == {"unknown prefix or malformed identifier": 1}  # the COMPLEX: row
+    assert report["skipped"] == {"protein complex (no single identifier)": 1}  # the COMPLEX: row
+    assert report["n_problems"] == report["n_unmappable"] == 1
     assert report["mapped"]["predicate increases_activity"] == 2
 
 
@@ -52,6 +53,6 @@ def test_indra_statements(tmp_path: Path) -> None:
         ("UniProtKB:O15123", "binds", "UniProtKB:Q02763", 0),
         ("UniProtKB:P35968", "biolink:affects", "UniProtKB:P19174", 0),  # a phosphorylation: unsigned
     }
-    assert report["skipped"] == {"malformed line": 1}  # the agent with free text only
+    assert report["skipped"] == {"agent without an identifier": 1}  # the agent with free text only
     assert report["problems"] == ["indra_statements.json:6: Activation statement with an agent that has no "
                                   "identifier"]

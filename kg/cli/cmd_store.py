@@ -19,6 +19,9 @@ from kg.cli.common import State, UserError, format_option, pass_state
 @click.option("--strict", is_flag=True, help="Refuse the whole import at the first malformed row.")
 @click.option("--base", "base_iri", metavar="IRI",
               help="Base IRI for relative IRIs in Turtle (default: each file's own file:// URI).")
+@click.option("--max-bad-share", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
+              help="Largest share of malformed rows to skip and report; above it the import is refused "
+              "(default: kg.store.importer.MAX_BAD_SHARE, 0.05).")
 @click.option("--without-curated", is_flag=True, help="Do not merge the curated graph into the store.")
 @click.option("--prefix", "prefix_items", multiple=True, metavar="NAME=IRI",
               help="Declare an identifier prefix beyond ours and bioregistry's (repeatable).")
@@ -26,15 +29,17 @@ from kg.cli.common import State, UserError, format_option, pass_state
               help="Summary format (--format names the input format here).")
 @pass_state
 def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, strict: bool,
-               base_iri: str | None, without_curated: bool, prefix_items: tuple[str, ...], fmt: str) -> None:
+               base_iri: str | None, max_bad_share: float | None, without_curated: bool, prefix_items: tuple[str, ...],
+               fmt: str) -> None:
     """Merge external graphs (KGX nodes/edges TSV, N-Triples, Turtle, N-Quads) with the curated graph
     into the store given by the global --store DIR.
 
     The store is rebuilt from the curated graph and FILES in a fresh folder and swapped in only when
     the import succeeds: a refused import leaves the existing store unchanged. Refused: an RDF syntax
     error anywhere, a truncated or corrupt file, an import that keeps nothing, or one where more than
-    1% of the rows are malformed (with --strict: any malformed row). Well-formed rows that cannot be
-    mapped, and malformed rows within that 1%, are skipped and reported with file:line.
+    --max-bad-share (5%) of the rows are malformed (with --strict: any problem). Well-formed rows that
+    cannot be mapped (an unknown prefix, a duplicate), and malformed rows within that share, are skipped
+    and reported with file:line.
 
     KGX input may be .tsv, .tsv.gz, .tsv.bz2 or a .tar.gz of nodes and edges files; identifiers may use
     any prefix bioregistry knows, one declared with --prefix, or one of a JSON file's "curie_map".
@@ -46,7 +51,7 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     """
     from kg.core.render import to_json
     from kg.graphs.prefixes import parse_declared
-    from kg.store.importer import ImportFailed, import_files
+    from kg.store.importer import MAX_BAD_SHARE, ImportFailed, import_files
 
     if state.store_dir is None:
         raise UserError("kg import needs a store: kg --store DIR import FILE...")
@@ -58,7 +63,8 @@ def import_cmd(state: State, files: tuple[Path, ...], in_format: str | None, str
     kg = None if without_curated else state.kg
     try:
         summary = import_files(kg, list(files), fmt_in, state.store_dir, strict=strict,
-                               progress=sys.stderr.isatty(), base_iri=base_iri, prefixes=declared)
+                               progress=sys.stderr.isatty(), base_iri=base_iri, prefixes=declared,
+                               max_bad_share=MAX_BAD_SHARE if max_bad_share is None else max_bad_share)
     except ImportFailed as exc:
         raise UserError(f"{exc}; import refused, the existing store is unchanged") from None
     if fmt == "json":

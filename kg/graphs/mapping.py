@@ -28,7 +28,12 @@ BIOLINK = "https://w3id.org/biolink/vocab/"
 # (biolink predicate, aspect, direction) -> our predicate key; the first predicate of kg.core.vocab wins,
 # so "affects activity increased" is increases_activity (activates is the pharmacological reading).
 _QUALIFIED: dict[tuple[str, str, str], str] = {}
+#: Ours that export to a broader Biolink predicate than they mean: an imported biolink:has_part (an
+#: anatomical or molecular part) is not a regimen's drug component, so it stays biolink:has_part.
+_EXPORT_ONLY = {"has_component"}
 for _p in PREDICATES.values():
+    if _p.key in _EXPORT_ONLY:
+        continue
     _q = dict(_p.biolink_qualifiers)
     _QUALIFIED.setdefault((_p.biolink, _q.get("object_aspect_qualifier", ""),
                            _q.get("object_direction_qualifier", "")), _p.key)

@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kg.core.model import Curie, CurieError
+from kg.core.model import Curie, CurieError, iri_escape
 from kg.core.vocab import IVKG, PREFIXES
 
 DATA = Path(__file__).with_name("bioregistry_prefixes.tsv")
@@ -147,9 +147,10 @@ class Prefixes:
     def iri(self, curie: str) -> str:
         """The IRI of a canonical CURIE string (as :meth:`curie` returns)."""
         prefix, _, local = curie.partition(":")
+        # Characters an IRI cannot hold are percent-encoded, as Curie.uri does (identifiers.org, doi.org).
         if prefix in PREFIXES:
-            return PREFIXES[prefix].uri + local
-        got = self.converter.expand(curie)
+            return PREFIXES[prefix].uri + iri_escape(local)
+        got = self.converter.expand(f"{prefix}:{iri_escape(local)}")
         if got is None:
             raise CurieError(f"unknown prefix {prefix!r} in {curie!r}")
         return str(got)

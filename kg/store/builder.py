@@ -21,7 +21,7 @@ from kg.graphs.mapping import category_of_class, import_predicate, map_category,
 from kg.graphs.prefixes import BIOLINK, Prefixes
 from kg.graphs.rdf import PROV, RDF, RDFS, SKOS, XSD, _nt_term, triples
 from kg.store.formats import KgxJsonl, KgxRows, Triple
-from kg.store.report import ImportFailed, ImportProblem, Summary
+from kg.store.report import UNMAPPABLE_REASONS, ImportFailed, ImportProblem, Summary
 
 PRED_CODE = {k: i for i, k in enumerate(PREDICATES)}
 #: Predicate codes are stored as uint16: our predicates plus this many kept as imported.
@@ -70,6 +70,12 @@ def statement_iri(s: str, pred: str, o: str, ident: str = "") -> str:
     return f"{IVKG}statement/st-{digest[:12]}"
 
 
+def unknown_prefix(exc: CurieError) -> bool:
+    """Whether an identifier was refused only for a prefix nobody declared (well-formed, but unmappable)."""
+    text = str(exc)
+    return text.startswith("unknown prefix") or "is under no known prefix" in text
+
+
 class Builder:
     """Node table, edge arrays and the N-Triples to bulk-load, filled file by file."""
 
@@ -97,11 +103,14 @@ class Builder:
         self.statements: dict[int, list[int]] = {}
         self._uri: dict[str, str] = {}
 
-    def problem(self, file: str, line: int, message: str, reason: str) -> None:
+    def problem(self, file: str, line: int, message: str, reason: str, unmappable: bool = False) -> None:
+        """Report a skipped row; ``unmappable`` (or a reason of :data:`UNMAPPABLE_REASONS`) marks a
+        well-formed row we cannot map, which does not count toward the import's share of malformed rows."""
         p = ImportProblem(file, line, message)
         if self.strict:
             raise ImportFailed(p)
         self.summary.n_problems += 1
+        self.summary.n_unmappable += unmappable or reason in UNMAPPABLE_REASONS
         self.summary.skipped[reason] += 1
         if len(self.summary.problems) < 100:
             self.summary.problems.append(p)
@@ -213,7 +222,8 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows | KgxJsonl) -> None:
         try:
             return ids.curie(text)
         except CurieError as exc:
-            b.problem(name, line, f"{what}: {exc.args[0]}", "unknown prefix or malformed identifier")
+            b.problem(name, line, f"{what}: {exc.args[0]}", "unknown prefix or malformed identifier",
+                      unmappable=unknown_prefix(exc))
             return None
 
     col = rows.index
@@ -306,7 +316,8 @@ def add_rdf(b: Builder, name: str, records: Iterable[Triple]) -> None:
             c = b.prefixes.curie(iri)
         except CurieError as exc:
             if report:
-                b.problem(name, line, str(exc), "unknown prefix or malformed identifier")
+                b.problem(name, line, str(exc), "unknown prefix or malformed identifier",
+                          unmappable=unknown_prefix(exc))
             node_cache[iri] = None
             return None
         i, new = b.node(c)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.store.formats import KGX_COLUMNS, Lines
-from kg.store.report import ImportFailed, ImportProblem, Report
+from kg.store.report import UNMAPPABLE_AGENT, UNMAPPABLE_COMPLEX, ImportFailed, ImportProblem, Report
 
 _COL = {c: i for i, c in enumerate(KGX_COLUMNS)}
 
@@ -91,6 +91,11 @@ class OmniPathRows(_Rows):
             directed, up, down = flags
             aspect = "expression" if row.get("type", "") == "transcriptional" else "activity"
             pubs = _pmids(row.get("references", ""))
+            complexes = [x for x in (row["source"], row["target"]) if x.startswith("COMPLEX:")]
+            if complexes:  # a complex has no single identifier of ours: well-formed, but unmappable
+                self.report(line, f"{complexes[0]} is a protein complex (no single identifier)",
+                            UNMAPPABLE_COMPLEX)
+                continue
             s, o = f"UniProtKB:{row['source']}", f"UniProtKB:{row['target']}"
             if not directed:
                 yield line, _row(s, o, "biolink:interacts_with", publications=pubs)
@@ -145,7 +150,7 @@ class IndraStatements(_Rows):
             if kind == "Complex":
                 members = [agent_curie(m) for m in st.get("members") or []]
                 if None in members or len(members) < 2:
-                    self.report(n, f"{kind} statement with a member that has no identifier", "malformed line")
+                    self.report(n, f"{kind} statement with a member that has no identifier", UNMAPPABLE_AGENT)
                     continue
                 for i, a in enumerate(members):
                     for b in members[i + 1:]:
@@ -157,7 +162,7 @@ class IndraStatements(_Rows):
             else:  # modifications and others: enzyme -> substrate
                 s, o = agent_curie(st.get("enz")), agent_curie(st.get("sub"))
             if s is None or o is None:
-                self.report(n, f"{kind} statement with an agent that has no identifier", "malformed line")
+                self.report(n, f"{kind} statement with an agent that has no identifier", UNMAPPABLE_AGENT)
                 continue
             aspect, direction = _SIGNED.get(kind, ("", ""))
             yield n, _row(s, o, "biolink:affects", aspect, direction, pubs, ident)

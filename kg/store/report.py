@@ -16,6 +16,12 @@ MAX_LINE = 1 << 20
 #: short category the import summary counts.
 Report = Callable[[int, str, str], None]
 
+#: Reasons readers give for well-formed records we cannot map: skipped and reported, but not counted as
+#: malformed (an import may skip any number of them; see kg.store.importer.check_policy).
+UNMAPPABLE_COMPLEX = "protein complex (no single identifier)"
+UNMAPPABLE_AGENT = "agent without an identifier"
+UNMAPPABLE_REASONS = frozenset({UNMAPPABLE_COMPLEX, UNMAPPABLE_AGENT})
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -42,10 +48,14 @@ class Summary:
     mapped: Counter[str] = field(default_factory=Counter)
     problems: list[ImportProblem] = field(default_factory=list)
     n_problems: int = 0
+    #: Of ``n_problems``, the well-formed rows that name an unknown prefix: skipped and reported, but not
+    #: malformed, so they do not count toward the share of malformed rows an import may skip.
+    n_unmappable: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     store: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"counts": dict(sorted(self.counts.items())), "skipped": dict(sorted(self.skipped.items())),
                 "mapped": dict(sorted(self.mapped.items())), "problems": [str(p) for p in self.problems],
-                "n_problems": self.n_problems, "seconds": self.seconds, "store": self.store}
+                "n_problems": self.n_problems, "n_unmappable": self.n_unmappable, "seconds": self.seconds,
+                "store": self.store}
