@@ -224,3 +224,23 @@ def test_generated_graph_paths_equal_local(generated):
         assert (got_n.truncated, got_n.reason) == (want_n.truncated, want_n.reason)
     loops = find_loops(local, max_length=3, timeout=60).to_json()
     assert loops["loops"] and find_loops(remote, max_length=3, timeout=60).to_json() == loops
+
+
+def test_generated_graph_cards_and_names_from_rdf_alone(generated):
+    from kg.curation.lookup import NameIndex
+    from kg.graphs.cards import entity_card
+    from kg.sparql.names import RemoteNames
+
+    kg, url = generated
+    names = RemoteNames(RemotePathGraph(open_engine(endpoint=url)))
+    index = NameIndex.build(kg.entities.values())
+    for i in (0, 1, 7, 42):
+        ent = names.resolve(f"Node {i}")  # a label, matched as locally (case and spaces ignored)
+        assert ent == index.resolve(f"node {i}") == kg.entities[Curie("ivkg", f"g{i}")]
+        card, want = entity_card(names.card_graph(ent), ent), entity_card(kg, ent)
+        # RDF keeps no row order: statements tied on the card's sort key are compared as sets.
+        for key in ("outgoing", "incoming"):
+            card[key], want[key] = (sorted(c[key], key=lambda st: st["id"]) for c in (card, want))
+        assert card == want and card["outgoing"]
+    assert names.resolve("IVKG:g3").id == Curie("ivkg", "g3")
+    assert [h["id"] for h in names.search("node 4", 3)] == [h[0].id.__str__() for h in index.search("node 4", 3)]
