@@ -26,6 +26,14 @@ def _graph(state: State, timeout: float | None = None) -> Any:
     return g
 
 
+def _know(state: State, nodes: list[str]) -> None:
+    """With --endpoint: the labels and degrees of a regimen's drugs and outcomes in one query."""
+    if state.endpoint is not None:
+        from kg.paths.graph import know
+
+        know(state.path_graph(), nodes)
+
+
 def _remote(state: State, payload: dict[str, Any]) -> dict[str, Any]:
     """With --endpoint: the queries the command cost (JSON ``remote`` key; on stderr for people)."""
     report = state.remote_report()
@@ -238,7 +246,9 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     from kg.paths.regimen import regimen_effect
 
     drugs = _regimen(state, regimen)
-    res = _run(regimen_effect, _graph(state, timeout), state.kg, drugs, _outcomes(state, outcomes),
+    targets = _outcomes(state, outcomes)
+    _know(state, [*drugs, *targets])
+    res = _run(regimen_effect, _graph(state, timeout), state.kg, drugs, targets,
                max_length=max_length, **_common(predicates, min_evidence, species, timeout))
     payload = {"regimen": res.regimen_label or " + ".join(state.resolve(d).label for d in drugs),
                **res.to_json()}
@@ -272,7 +282,9 @@ def explain(state: State, regimen: str, outcomes: tuple[str, ...], predicates: t
     from kg.paths.regimen import explain_regimen
 
     drugs = _regimen(state, regimen)
-    report = _run(explain_regimen, state.kg, _graph(state, timeout), drugs, _outcomes(state, outcomes),
+    targets = _outcomes(state, outcomes)
+    _know(state, [*drugs, *targets])
+    report = _run(explain_regimen, state.kg, _graph(state, timeout), drugs, targets,
                   **_common(predicates, min_evidence, species, timeout))
     if fmt == "json":
         click.echo(to_json(_remote(state, report)))

@@ -220,6 +220,14 @@ def batch_edges(g: PathGraph, nodes: Iterable[str], out: bool = True) -> None:
         fetch(list(nodes), out, None)
 
 
+def know(g: PathGraph, nodes: Iterable[str]) -> None:
+    """Let a graph that answers many nodes per call learn about ``nodes`` at once (an optional
+    ``fetch_info(nodes)`` method: labels, categories, degrees) before they are checked one by one."""
+    fetch = getattr(g, "fetch_info", None)
+    if fetch is not None:
+        fetch(list(nodes))
+
+
 def graph_cut(g: Any) -> str | None:
     """Why a graph stopped answering (a remote graph's round-trip, row or time budget), or None."""
     cut = getattr(g, "cut", None)

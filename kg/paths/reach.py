@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.paths.graph import EdgeFilter, graph_cut
+from kg.paths.graph import EdgeFilter, graph_cut, know
 from kg.paths.graph import FilteredAdjacency as _Adjacency
 from kg.paths.search import (
     CHECK_EVERY,
@@ -76,7 +76,8 @@ def find_loops(g: Any, entity: str | None = None, max_length: int = 4, limit: in
     loops: list[Path] = []
     ticks = 0
     starts = sorted(g.nodes())
-    adj.prefetch(starts)  # a remote graph: every causal edge, in chunks, within its row budget
+    know(g, starts)  # a remote graph: every node's degree, then every causal edge, in chunks,
+    adj.prefetch(starts)  # within its row budget
     for s in starts:
         if adj.degree(s) > hub_degree or not adj.succ(s):
             continue

@@ -48,6 +48,7 @@ from kg.paths.graph import (
     as_pathgraph,
     batch_edges,
     graph_cut,
+    know,
 )
 from kg.paths.graph import FilteredAdjacency as _Adjacency
 
@@ -278,10 +279,11 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     g = as_pathgraph(g)
     started = time.monotonic()
     deadline = started + timeout
+    via_set, avoid_set = set(via), set(avoid)
+    know(g, [source, target, *sorted(via_set | avoid_set)])  # one round trip on a remote graph
     check_node(g, source, "source")
     check_node(g, target, "target")
     loop = source == target
-    via_set, avoid_set = set(via), set(avoid)
     for n in (*via_set, *avoid_set):
         check_node(g, n, "via/avoid")
     if via_set & avoid_set:
