@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.cli.common import State, UserError, format_option, pass_state
+
+if TYPE_CHECKING:
+    from kg.core.model import KG
 
 
 @click.command()
@@ -137,7 +140,10 @@ def search(state: State, text: str, limit: int, fmt: str) -> None:
     from kg.core.render import table, to_json
     from kg.graphs.cards import search as do_search
 
-    hits = do_search(state.kg, state.index, text, limit)
+    if state.endpoint is not None:  # names at the endpoint, never a download of every label
+        hits = state.remote_names().search(text, limit)
+    else:
+        hits = do_search(state.kg, state.index, text, limit)
     if state.store is not None:  # the merged graph's names too, best first
         st = state.store
         known = {h["id"] for h in hits}
@@ -167,8 +173,18 @@ def show(state: State, entity: str, fmt: str) -> None:
     from kg.graphs.cards import entity_card
 
     ent = state.resolve(entity)
-    graph = state.kg
-    if state.store is not None:  # the entity's statements in the merged graph, curated and imported
+    if state.endpoint is not None:  # the entity's statements at the endpoint (curated records kept)
+        from kg.curation.read import DataError
+
+        try:
+            curated: KG | None = state.kg
+        except DataError:
+            curated = None
+        ent = curated.entities.get(ent.id, ent) if curated else ent
+        graph = state.remote_names().card_graph(ent, curated)
+    elif state.store is None:
+        graph = state.kg
+    else:  # the entity's statements in the merged graph, curated and imported
         from kg.store.views import kg_of, neighbourhood
 
         pg = state.path_graph()

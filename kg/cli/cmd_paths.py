@@ -17,9 +17,36 @@ _EXIT = ("\n\nExit codes: 0 success (also when no path is found: the list is emp
          "1 user error, 2 usage error.")
 
 
-def _graph(state: State) -> Any:
-    # The curated graph, or with --store the merged graph's memory-mapped arrays.
-    return state.path_graph()
+def _graph(state: State, timeout: float | None = None) -> Any:
+    # The curated graph, with --store the merged graph's memory-mapped arrays, with --endpoint a remote
+    # graph whose every query also keeps to the command's time budget.
+    g: Any = state.path_graph()
+    if state.endpoint is not None and timeout is not None:
+        g.timeout = timeout
+    return g
+
+
+def _know(state: State, nodes: list[str]) -> None:
+    """With --endpoint: the labels and degrees of a regimen's drugs and outcomes in one query."""
+    if state.endpoint is not None:
+        from kg.paths.graph import know
+
+        know(state.path_graph(), nodes)
+
+
+def _remote(state: State, payload: dict[str, Any]) -> dict[str, Any]:
+    """With --endpoint: the queries the command cost (JSON ``remote`` key; on stderr for people)."""
+    report = state.remote_report()
+    if report is not None:
+        payload["remote"] = report
+    return payload
+
+
+def _say_remote(state: State) -> None:
+    report = state.remote_report()
+    if report is not None:
+        cut = f", cut: {report['cut']}" if report["cut"] else ""
+        click.echo(f"endpoint: {report['round_trips']} queries, {report['rows']} rows{cut}", err=True)
 
 
 def _node(state: State, name: str) -> str:
@@ -91,14 +118,15 @@ def path(state: State, source: str, target: str, max_length: int, limit: int, si
     src, dst = _node(state, source), _node(state, target)
     if src == dst:
         raise UserError(f"source and target are the same entity ({src}); use `kg loops {source}`")
-    res = _run(find_paths, _graph(state), src, dst, max_length=max_length, limit=limit,
+    res = _run(find_paths, _graph(state, timeout), src, dst, max_length=max_length, limit=limit,
                sign={"+": 1, "-": -1}.get(sign or ""), via=[_node(state, v) for v in via],
                avoid=[_node(state, a) for a in avoid], direct_only=direct_only, unsigned=unsigned,
                **_common(predicates, min_evidence, species, timeout))
-    payload = res.to_json()
+    payload = _remote(state, res.to_json())
     if fmt == "json":
         click.echo(to_json(payload))
         return
+    _say_remote(state)
     if not res.paths:
         why = f" ({res.reason})" if res.truncated else ""
         click.echo(f"no path from {state.resolve(src).label} to {state.resolve(dst).label} "
@@ -128,16 +156,19 @@ def neighbors(state: State, entity: str, direction: str, depth: int, blocked: bo
     from kg.paths.reach import neighbors as find
 
     node = _node(state, entity)
-    items = _run(find, _graph(state), node, direction, depth, perturbation=-1 if blocked else 1,
+    items = _run(find, _graph(state, timeout), node, direction, depth, perturbation=-1 if blocked else 1,
                  limit=limit, unsigned=unsigned, **_common(predicates, min_evidence, species, timeout))
     found = [r.to_json() for r in items]
     payload = {"entity": node, "direction": direction, "depth": depth, "blocked": blocked,
                "unsigned": unsigned, "neighbors": found, "truncated": items.truncated,
                "reason": items.reason}
+    _remote(state, payload)
     stopped = f"(truncated: {items.reason}; raise --limit or --timeout for more)"
     if fmt == "json":
         click.echo(to_json(payload))
-    elif not items:
+        return
+    _say_remote(state)
+    if not items:
         click.echo(f"no causal {direction}stream neighbours of {entity}"
                    + (f" {stopped}" if items.truncated else ""), err=True)
     else:
@@ -163,15 +194,17 @@ def loops(state: State, entity: str | None, max_length: int, limit: int, sign: s
     from kg.paths.reach import find_loops
 
     node = _node(state, entity) if entity else None
-    res = _run(find_loops, _graph(state), node, max_length, 100000 if sign else limit,
+    res = _run(find_loops, _graph(state, timeout), node, max_length, 100000 if sign else limit,
                **_common(predicates, min_evidence, species, timeout))
     if sign:
         want = 1 if sign == "+" else -1
         res.loops = [p for p in res.loops if p.net_sign == want][:limit]
-    payload = res.to_json()
+    payload = _remote(state, res.to_json())
     if fmt == "json":
         click.echo(to_json(payload))
-    elif not res.loops:
+        return
+    _say_remote(state)
+    if not res.loops:
         click.echo(no_loop_message(entity, res.truncated, res.reason), err=True)
     else:
         click.echo(render_paths(payload, fmt, key="loops"))
@@ -213,13 +246,17 @@ def effect(state: State, regimen: str, outcomes: tuple[str, ...], max_length: in
     from kg.paths.regimen import regimen_effect
 
     drugs = _regimen(state, regimen)
-    res = _run(regimen_effect, _graph(state), state.kg, drugs, _outcomes(state, outcomes),
+    targets = _outcomes(state, outcomes)
+    _know(state, [*drugs, *targets])
+    res = _run(regimen_effect, _graph(state, timeout), state.kg, drugs, targets,
                max_length=max_length, **_common(predicates, min_evidence, species, timeout))
     payload = {"regimen": res.regimen_label or " + ".join(state.resolve(d).label for d in drugs),
                **res.to_json()}
+    _remote(state, payload)
     if fmt == "json":
         click.echo(to_json(payload))
         return
+    _say_remote(state)
     click.echo(("# " if fmt == "md" else "") + f"Predicted effects of {payload['regimen']}\n")
     click.echo(render_effect(payload["outcomes"], fmt))
     if res.truncated:
@@ -245,9 +282,15 @@ def explain(state: State, regimen: str, outcomes: tuple[str, ...], predicates: t
     from kg.paths.regimen import explain_regimen
 
     drugs = _regimen(state, regimen)
-    report = _run(explain_regimen, state.kg, _graph(state), drugs, _outcomes(state, outcomes),
+    targets = _outcomes(state, outcomes)
+    _know(state, [*drugs, *targets])
+    report = _run(explain_regimen, state.kg, _graph(state, timeout), drugs, targets,
                   **_common(predicates, min_evidence, species, timeout))
-    click.echo(to_json(report) if fmt == "json" else render_explain(report, fmt))
+    if fmt == "json":
+        click.echo(to_json(_remote(state, report)))
+        return
+    _say_remote(state)
+    click.echo(render_explain(report, fmt))
 
 
 @click.command(epilog=_EXIT)

@@ -33,23 +33,26 @@ class UserError(click.ClickException):
 class Group(click.Group):
     """A click group that turns library errors about user input into :class:`UserError`."""
 
+    #: Group options also accepted after the command (`kg path A B --store DIR`).
+    HOISTED = ("--store", "--endpoint", "--max-round-trips", "--max-rows")
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        # `--store DIR` is a group option; accept it after the command too (`kg path A B --store DIR`),
-        # unless that command defines a --store of its own.
+        # Each hoisted group option is accepted after the command too, unless that command defines an
+        # option of the same name (`kg sparql --endpoint URL`, `kg push --endpoint URL`).
         args = list(args)
         sub = next((self.commands[a] for a in args if a in self.commands), None)
-        if sub is not None and any("--store" in p.opts for p in sub.params):
-            return super().parse_args(ctx, args)
+        own = {o for p in sub.params for o in p.opts} if sub is not None else set()
+        names = [n for n in self.HOISTED if n not in own]
         hoisted: list[str] = []
         i = 0
         while i < len(args):
             if args[i] == "--":
                 break
-            if args[i] == "--store" and i + 1 < len(args) and i > 0:
+            if args[i] in names and i + 1 < len(args) and i > 0:
                 hoisted += args[i:i + 2]
                 del args[i:i + 2]
                 continue
-            if args[i].startswith("--store=") and i > 0:
+            if i > 0 and any(args[i].startswith(n + "=") for n in names):
                 hoisted.append(args.pop(i))
                 continue
             i += 1
@@ -60,6 +63,7 @@ class Group(click.Group):
         from kg.core.render import TerminalGuard
         from kg.curation.lookup import EntityLookupError
         from kg.curation.read import DataError
+        from kg.sparql.safety import SparqlError
 
         if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value turns colour off
             ctx.color = False
@@ -74,6 +78,8 @@ class Group(click.Group):
             raise UserError(f"the curated data has {len(exc.problems)} error(s); "
                             "run `kg validate` for the full list") from None
         except (EntityLookupError, CurieError) as exc:
+            raise UserError(str(exc)) from None
+        except SparqlError as exc:  # an --endpoint that cannot be reached or refuses a query
             raise UserError(str(exc)) from None
         except FileNotFoundError as exc:
             raise UserError(f"{exc.strerror or 'not found'}: {exc.filename or exc}") from None
@@ -95,10 +101,16 @@ class Group(click.Group):
 class State:
     """Per-invocation state: the data folder and the graph, loaded at most once."""
 
-    def __init__(self, data_dir: Path | None, store_dir: Path | None = None):
+    def __init__(self, data_dir: Path | None, store_dir: Path | None = None, endpoint: str | None = None,
+                 max_round_trips: int | None = None, max_rows: int | None = None):
         self.data_dir = data_dir
         #: ``--store DIR``: a persistent store built by ``kg import`` (None: the curated graph only).
         self.store_dir = store_dir
+        #: ``--endpoint URL``: a SPARQL endpoint holding a graph in our RDF shape; paths and names go there.
+        self.endpoint = endpoint
+        self.max_round_trips = max_round_trips
+        self.max_rows = max_rows
+        self._names: Any = None
         self._kg: KG | None = None
         self._index: NameIndex | None = None
         self._store: Store | None = None
@@ -142,6 +154,8 @@ class State:
         from kg.curation.lookup import UnknownEntity
         from kg.curation.read import DataError
 
+        if self.endpoint is not None:
+            return self.remote_names().resolve(name)
         if self.store is None:
             return self.index.resolve(name)
         if self._kg is None and Curie.looks_like(name):
@@ -198,7 +212,22 @@ class State:
         edges their full records); the store already holds the curated edges themselves.
         """
         if self._path_graph is None:
-            if self.store is not None:
+            if self.endpoint is not None:
+                from kg.curation.read import DataError
+                from kg.sparql.pathgraph import DEFAULT_MAX_ROUND_TRIPS, DEFAULT_MAX_ROWS, RemotePathGraph
+                from kg.sparql.remote import open_remote
+
+                def local() -> KG | None:
+                    try:
+                        return self.kg
+                    except DataError:
+                        return None
+
+                self._path_graph = RemotePathGraph(
+                    open_remote(self.endpoint),  # credentials from the URL, $KG_ENDPOINT_PASSWORD or netrc
+                    max_round_trips=self.max_round_trips or DEFAULT_MAX_ROUND_TRIPS,
+                    max_rows=self.max_rows or DEFAULT_MAX_ROWS, curated=local)
+            elif self.store is not None:
                 from kg.curation.read import DataError
                 from kg.store.pathgraph import StorePathGraph
 
@@ -214,6 +243,22 @@ class State:
 
                 self._path_graph = as_pathgraph(self.nx_graph())
         return self._path_graph
+
+    def remote_names(self) -> Any:
+        """Names at the ``--endpoint`` (:class:`kg.sparql.names.RemoteNames`), sharing the path graph."""
+        if self._names is None:
+            from kg.sparql.names import RemoteNames
+
+            self._names = RemoteNames(self.path_graph())  # type: ignore[arg-type]
+        return self._names
+
+    def remote_report(self) -> dict[str, Any] | None:
+        """What the ``--endpoint`` cost this command (JSON ``remote`` key), or None without one."""
+        if self.endpoint is None or self._path_graph is None:
+            return None
+        g: Any = self._path_graph
+        return {"endpoint": self.endpoint, **g.stats.to_json(), "max_round_trips": g.max_round_trips,
+                "max_rows": g.max_rows, "cut": g.cut}
 
     def sparql_store(self) -> Any:
         """A ``pyoxigraph.Store`` to query: the store's on-disk Oxigraph (read-only) with --store,

@@ -212,6 +212,28 @@ class ListGraph:
         return iter(self._info)
 
 
+def batch_edges(g: PathGraph, nodes: Iterable[str], out: bool = True) -> None:
+    """Warm a graph that answers many nodes per call (an optional ``batch_edges(nodes, out, filter)``
+    method, as :class:`kg.sparql.pathgraph.RemotePathGraph` has) with the unfiltered edges of ``nodes``."""
+    fetch = getattr(g, "batch_edges", None)
+    if fetch is not None:
+        fetch(list(nodes), out, None)
+
+
+def know(g: PathGraph, nodes: Iterable[str]) -> None:
+    """Let a graph that answers many nodes per call learn about ``nodes`` at once (an optional
+    ``fetch_info(nodes)`` method: labels, categories, degrees) before they are checked one by one."""
+    fetch = getattr(g, "fetch_info", None)
+    if fetch is not None:
+        fetch(list(nodes))
+
+
+def graph_cut(g: Any) -> str | None:
+    """Why a graph stopped answering (a remote graph's round-trip, row or time budget), or None."""
+    cut = getattr(g, "cut", None)
+    return cut if isinstance(cut, str) else None
+
+
 def as_pathgraph(graph: Any) -> PathGraph:
     """Wrap a networkx graph (or return a :class:`PathGraph` unchanged)."""
     if hasattr(graph, "is_multigraph") and hasattr(graph, "out_edges"):
@@ -295,6 +317,26 @@ class FilteredAdjacency:
         self._out: dict[str, list[Hop]] = {}
         self._in: dict[str, list[Hop]] = {}
         self._deg: dict[str, int] = {}
+
+    @property
+    def batched(self) -> bool:
+        """The graph answers many nodes per call (a remote endpoint): the algorithms prefetch frontiers."""
+        return hasattr(self.g, "batch_edges")
+
+    def prefetch(self, nodes: Iterable[str], out: bool = True) -> None:
+        """Fetch the filtered edges of a whole frontier in one call, when the graph can (see
+        :func:`batch_edges`); a no-op for local graphs, whose per-node access is cheap."""
+        fetch = getattr(self.g, "batch_edges", None)
+        if fetch is None:
+            return
+        cache = self._out if out else self._in
+        todo = [u for u in dict.fromkeys(nodes) if u not in cache]
+        if todo:
+            for u, edges in fetch(todo, out, self.flt).items():
+                cache[u] = self._group(edges)
+
+    def cached(self, u: str, out: bool = True) -> bool:
+        return u in (self._out if out else self._in)
 
     def _group(self, edges: Iterable[tuple[str, EdgeInfo]]) -> list[Hop]:
         groups: dict[tuple[str, int], list[EdgeInfo]] = {}

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.paths.graph import EdgeFilter
+from kg.paths.graph import EdgeFilter, graph_cut, know
 from kg.paths.graph import FilteredAdjacency as _Adjacency
 from kg.paths.search import (
     CHECK_EVERY,
@@ -75,7 +75,10 @@ def find_loops(g: Any, entity: str | None = None, max_length: int = 4, limit: in
     out = LoopSearch(None)
     loops: list[Path] = []
     ticks = 0
-    for s in sorted(g.nodes()):
+    starts = sorted(g.nodes())
+    know(g, starts)  # a remote graph: every node's degree, then every causal edge, in chunks,
+    adj.prefetch(starts)  # within its row budget
+    for s in starts:
         if adj.degree(s) > hub_degree or not adj.succ(s):
             continue
         stack: list[tuple[str, list[Step]]] = [(s, [])]
@@ -98,6 +101,9 @@ def find_loops(g: Any, entity: str | None = None, max_length: int = 4, limit: in
                 break
         if out.truncated:
             break
+    cut = graph_cut(g)
+    if cut is not None:
+        out.truncated, out.reason = True, out.reason or cut
     loops.sort(key=lambda p: (-p.score, p.length, p.nodes, [st.sign for st in p.steps]))
     if len(loops) > limit:
         out.truncated, out.reason = True, out.reason or "limit"
@@ -169,6 +175,8 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
                 out.truncated, out.reason = True, "timeout"
                 break
             reached: dict[tuple[str, int], list[Step]] = {}
+            adj.prefetch([u for (u, _), _ in frontier.items() if level == 1 or adj.degree(u) <= hub_degree],
+                         down)  # one round trip per level on a remote graph
             for i, ((u, net), steps) in enumerate(sorted(frontier.items())):
                 if i % CHECK_EVERY == CHECK_EVERY - 1 and time.monotonic() > deadline:
                     out.truncated, out.reason = True, "timeout"
@@ -205,6 +213,9 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
             break
     if len(result) > limit:
         out.truncated, out.reason = True, out.reason or "limit"
+    cut = graph_cut(g)
+    if cut is not None:
+        out.truncated, out.reason = True, out.reason or cut
     out.extend(result[:limit])
     return out
 

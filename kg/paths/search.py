@@ -40,7 +40,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.core.vocab import EVIDENCE_LEVELS, is_a
-from kg.paths.graph import EdgeFilter, EdgeInfo, FilterError, PathGraph, as_pathgraph
+from kg.paths.graph import (
+    EdgeFilter,
+    EdgeInfo,
+    FilterError,
+    PathGraph,
+    as_pathgraph,
+    batch_edges,
+    graph_cut,
+    know,
+)
 from kg.paths.graph import FilteredAdjacency as _Adjacency
 
 LENGTH_PENALTY = 0.5
@@ -234,6 +243,7 @@ def class_prefix(g: PathGraph, node: str) -> dict[str, list[Step]]:
     frontier: list[tuple[str, list[Step]]] = [(node, [])]
     seen = {node}
     while frontier:
+        batch_edges(g, [u for u, _ in frontier])
         nxt = []
         for u, steps in frontier:
             for v, e in sorted(g.out_edges(u), key=lambda ve: (ve[0], ve[1].id)):
@@ -269,10 +279,11 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     g = as_pathgraph(g)
     started = time.monotonic()
     deadline = started + timeout
+    via_set, avoid_set = set(via), set(avoid)
+    know(g, [source, target, *sorted(via_set | avoid_set)])  # one round trip on a remote graph
     check_node(g, source, "source")
     check_node(g, target, "target")
     loop = source == target
-    via_set, avoid_set = set(via), set(avoid)
     for n in (*via_set, *avoid_set):
         check_node(g, n, "via/avoid")
     if via_set & avoid_set:
@@ -323,6 +334,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
         depth = (a if forward else b) + 1
         nxt = []
         step = adj.succ_nodes if forward else adj.pred_nodes
+        adj.prefetch(frontier, forward)  # one round trip per level on a remote graph
         for i, u in enumerate(frontier):
             if i % CHECK_EVERY == CHECK_EVERY - 1 and time.monotonic() > deadline:
                 timed_out = True
@@ -340,7 +352,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     meets = any(bwd[u] + d <= max_length for u, d in fwd.items() if u in bwd)
     if not timed_out and not meets and not loop:
         res.skipped_hubs = sorted(skipped.items())
-        _finish(res, started, False, None, skipped)
+        _finish(res, started, False, None, skipped, graph_cut(g))
         return res
 
     # 2. Best-first search over partial paths, A*-style with an optimistic bound.
@@ -361,6 +373,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     own_tails: set[tuple[tuple[str, ...], tuple[int, ...], str]] = set()
     reason: str | None = None
     pops = 0
+    batched = adj.batched
     while heap:
         pops += 1
         if pops % CHECK_EVERY == 0 and time.monotonic() > deadline:
@@ -396,6 +409,9 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             continue
         if length >= max_length:
             continue
+        if batched and not adj.cached(u):
+            # A remote graph: fetch the whole open frontier of the heap with this node.
+            adj.prefetch([u, *(entry[2][-1] for entry in heap if entry[1] < max_length)])
         pen_u = adj.hub_penalty(u) if length > 0 and u not in prefix else 0.0
         on_path = set(nodes)
         for v, s, e, par in adj.succ(u):
@@ -413,12 +429,14 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     res.paths = found
     res.expanded = pops
     _finish(res, started, reason is not None or timed_out, reason or ("timeout" if timed_out else None),
-            skipped)
+            skipped, graph_cut(g))
     return res
 
 
 def _finish(res: PathSearch, started: float, truncated: bool, reason: str | None,
-            skipped: dict[str, int]) -> None:
+            skipped: dict[str, int], cut: str | None = None) -> None:
+    if cut is not None:  # a remote graph's budget stopped answering: the search saw part of the graph
+        truncated, reason = True, cut if reason in (None, cut) else f"{reason}; {cut}"
     res.skipped_hubs = sorted(skipped.items())
     res.truncated = truncated
     res.reason = reason
