@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,3 +56,25 @@ def cli():
         return runner.invoke(main, argv, catch_exceptions=False)
 
     return run
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`kg serve --port 0` (with ``args``; ``--store DIR`` goes before the command) in a subprocess, and
+    the query URL it prints; stopped on exit. Used by the endpoint and remote-path tests."""
+    kg = str(Path(sys.executable).parent / "kg")
+    argv = [kg, *args, "serve", "--port", "0"] if args and args[0].startswith("--store") else \
+        [kg, "serve", "--port", "0", *args]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # "serving SPARQL at http://127.0.0.1:PORT/query ..."
+    assert "serving SPARQL at http://127.0.0.1:" in line, line
+    try:
+        yield proc, line.split()[3]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

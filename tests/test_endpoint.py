@@ -8,12 +8,11 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import serving
 
 from kg.sparql.endpoint import negotiate
 from kg.sparql.safety import MAX_DEPTH, QueryTooDeep, QueryTooLarge, SparqlError, analyse
@@ -29,25 +28,6 @@ def _children(pid: int) -> set[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         out.update(int(x) for x in (task / "children").read_text().split())
     return out
-
-
-@contextmanager
-def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    proc = subprocess.Popen([KG, *args, "serve", "--port", "0"] if args and args[0].startswith("--store")
-                            else [KG, "serve", "--port", "0", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    line = proc.stderr.readline()  # "serving SPARQL at http://127.0.0.1:PORT/query ..."
-    assert "serving SPARQL at http://127.0.0.1:" in line, line
-    try:
-        yield proc, line.split()[3]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import serving
 
 from kg.core.model import KG, Curie, Entity, Statement
 from kg.core.vocab import EVIDENCE_LEVELS, PREDICATES
@@ -42,15 +43,8 @@ def _stop(proc: subprocess.Popen[Any]) -> None:
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     """`kg serve --port 0` over the curated graph; the URL it prints."""
-    proc = subprocess.Popen([KG_BIN, "serve", "--port", "0", "--workers", "1", "--timeout-s", "60"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    line = proc.stderr.readline()
-    assert "serving SPARQL at http://127.0.0.1:" in line, line
-    try:
-        yield line.split()[3]
-    finally:
-        _stop(proc)
+    with serving("--workers", "1", "--timeout-s", "60") as (_, url):
+        yield url
 
 
 def _json(cli: Any, *args: str) -> dict[str, Any]:
