@@ -58,6 +58,17 @@ def cli():
     return run
 
 
+def stop(proc: subprocess.Popen, wait: float = 15) -> None:  # type: ignore[type-arg]
+    """End a test's server process: politely, then by force if it has not gone within ``wait`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @contextmanager
 def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """`kg serve --port 0` (with ``args``; ``--store DIR`` goes before the command) in a subprocess, and
@@ -72,9 +83,4 @@ def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     try:
         yield proc, line.split()[3]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import serving
+from conftest import serving, stop
 
 from kg.core.model import KG, Curie, Entity, Statement
 from kg.core.vocab import EVIDENCE_LEVELS, PREDICATES
@@ -29,15 +29,6 @@ from kg.sparql.pathgraph import RemotePathGraph
 from kg.sparql.remote import open_remote
 
 KG_BIN = str(Path(sys.executable).parent / "kg")
-
-
-def _stop(proc: subprocess.Popen[Any]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +186,7 @@ def generated(tmp_path_factory) -> Iterator[tuple[KG, str]]:
                 time.sleep(0.2)
         yield kg, url
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_generated_graph_paths_equal_local(generated):

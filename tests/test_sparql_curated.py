@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import stop
 
 from kg.sparql.engine import open_engine
 from kg.sparql.library import bind_params, list_queries
@@ -90,16 +91,6 @@ def _wait(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def test_push_to_real_oxigraph_and_run_library_remotely(cli, ox):
     from kg.cli.cmd_sparql import oxigraph_binary
 
@@ -119,7 +110,7 @@ def test_push_to_real_oxigraph_and_run_library_remotely(cli, ox):
                 "--endpoint", base + "/query")
         assert r.exit_code == 0 and "64.0" in r.output and "54.1" in r.output
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_serve_answers_then_stops(tmp_path: Path):
@@ -136,5 +127,5 @@ def test_serve_answers_then_stops(tmp_path: Path):
         with pytest.raises(OSError):
             urllib.request.urlopen(upd, timeout=5)
     finally:
-        _stop(proc)
+        stop(proc)
     assert proc.returncode is not None

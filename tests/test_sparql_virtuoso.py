@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
+from conftest import stop
 
 from kg.cli.main import main
 from kg.sparql.engine import open_engine
@@ -88,12 +89,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert run.returncode == 0, run.stdout + run.stderr
         yield f"http://127.0.0.1:{http}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 30)
         log.close()
 
 

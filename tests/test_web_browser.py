@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import stop
 from test_viz_browser import CHROMIUM, Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,12 +64,7 @@ class Server:
             return json.loads(resp.read())
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop(self.proc, 10)
         Path(self.log.name).unlink(missing_ok=True)
 
 

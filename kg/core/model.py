@@ -45,6 +45,10 @@ class CurieError(ValueError):
     """A string that is not a valid CURIE with a known prefix and a matching local identifier."""
 
 
+class UnknownPrefix(CurieError):
+    """A well-formed CURIE or IRI whose prefix nobody declared (an import skips it as unmappable)."""
+
+
 @dataclass(frozen=True, order=True)
 class Curie:
     """A compact identifier ``PREFIX:local``, with the prefix in its canonical spelling."""
@@ -62,7 +66,7 @@ class Curie:
         raw_prefix, local = m.groups()
         prefix = PREFIX_ALIASES.get(raw_prefix.lower())
         if prefix is None:
-            raise CurieError(f"unknown prefix {raw_prefix!r} in {text!r}")
+            raise UnknownPrefix(f"unknown prefix {raw_prefix!r} in {text!r}")
         # NCT ids are commonly written without the doubled prefix ("NCT:02158520"); accept and fix.
         if prefix == "NCT" and not local.upper().startswith("NCT"):
             local = "NCT" + local

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.core.model import Curie, CurieError
+from kg.core.model import Curie, CurieError, UnknownPrefix
 from kg.core.vocab import CATEGORIES, IVKG, PREDICATES
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
@@ -202,7 +202,7 @@ def curie_of_iri(iri: str) -> Curie:
     for base, prefix in _BASES:
         if iri.startswith(base):
             return Curie.parse(f"{prefix}:{iri[len(base):]}")
-    raise CurieError(f"IRI <{iri}> is under no known prefix")
+    raise UnknownPrefix(f"IRI <{iri}> is under no known prefix")
 
 
 def normalise_id(text: str) -> Curie:

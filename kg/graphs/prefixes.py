@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kg.core.model import Curie, CurieError, iri_escape
+from kg.core.model import Curie, CurieError, UnknownPrefix, iri_escape
 from kg.core.vocab import IVKG, PREFIXES
 
 DATA = Path(__file__).with_name("bioregistry_prefixes.tsv")
@@ -126,14 +126,14 @@ class Prefixes:
         if raw.startswith(("http://", "https://")):
             compressed = self.converter.compress(raw)
             if compressed is None:
-                raise CurieError(f"IRI <{raw}> is under no known prefix")
+                raise UnknownPrefix(f"IRI <{raw}> is under no known prefix")
             raw = compressed
         head, sep, local = raw.partition(":")
         if not sep or not head or not local:
             raise CurieError(f"{raw!r} is not a CURIE (expected PREFIX:identifier)")
         prefix = self.prefix(head)
         if prefix is None:
-            raise CurieError(f"unknown prefix {head!r} in {raw!r}")
+            raise UnknownPrefix(f"unknown prefix {head!r} in {raw!r}")
         if prefix in PREFIXES:
             out = str(Curie.parse(f"{prefix}:{local}"))
         elif _LOCAL.fullmatch(local):
@@ -152,7 +152,7 @@ class Prefixes:
             return PREFIXES[prefix].uri + iri_escape(local)
         got = self.converter.expand(f"{prefix}:{iri_escape(local)}")
         if got is None:
-            raise CurieError(f"unknown prefix {prefix!r} in {curie!r}")
+            raise UnknownPrefix(f"unknown prefix {prefix!r} in {curie!r}")
         return str(got)
 
     def predicate(self, text: str) -> str | None:

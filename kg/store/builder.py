@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Iterable
 from typing import IO
 
-from kg.core.model import KG, Curie, CurieError
+from kg.core.model import KG, Curie, CurieError, UnknownPrefix
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, IVKG, PREDICATES
 from kg.graphs.mapping import category_of_class, import_predicate, map_category, map_predicate, predicate_sign
 from kg.graphs.prefixes import BIOLINK, Prefixes
@@ -70,12 +70,6 @@ def statement_iri(s: str, pred: str, o: str, ident: str = "") -> str:
     return f"{IVKG}statement/st-{digest[:12]}"
 
 
-def unknown_prefix(exc: CurieError) -> bool:
-    """Whether an identifier was refused only for a prefix nobody declared (well-formed, but unmappable)."""
-    text = str(exc)
-    return text.startswith("unknown prefix") or "is under no known prefix" in text
-
-
 class Builder:
     """Node table, edge arrays and the N-Triples to bulk-load, filled file by file."""
 
@@ -106,11 +100,12 @@ class Builder:
     def problem(self, file: str, line: int, message: str, reason: str, unmappable: bool = False) -> None:
         """Report a skipped row; ``unmappable`` (or a reason of :data:`UNMAPPABLE_REASONS`) marks a
         well-formed row we cannot map, which does not count toward the import's share of malformed rows."""
-        p = ImportProblem(file, line, message)
+        unmappable = unmappable or reason in UNMAPPABLE_REASONS
+        p = ImportProblem(file, line, message, unmappable)
         if self.strict:
             raise ImportFailed(p)
         self.summary.n_problems += 1
-        self.summary.n_unmappable += unmappable or reason in UNMAPPABLE_REASONS
+        self.summary.n_unmappable += unmappable
         self.summary.skipped[reason] += 1
         if len(self.summary.problems) < 100:
             self.summary.problems.append(p)
@@ -223,7 +218,7 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows | KgxJsonl) -> None:
             return ids.curie(text)
         except CurieError as exc:
             b.problem(name, line, f"{what}: {exc.args[0]}", "unknown prefix or malformed identifier",
-                      unmappable=unknown_prefix(exc))
+                      unmappable=isinstance(exc, UnknownPrefix))
             return None
 
     col = rows.index
@@ -317,7 +312,7 @@ def add_rdf(b: Builder, name: str, records: Iterable[Triple]) -> None:
         except CurieError as exc:
             if report:
                 b.problem(name, line, str(exc), "unknown prefix or malformed identifier",
-                          unmappable=unknown_prefix(exc))
+                          unmappable=isinstance(exc, UnknownPrefix))
             node_cache[iri] = None
             return None
         i, new = b.node(c)

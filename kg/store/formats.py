@@ -295,34 +295,3 @@ def turtle_triples(path: Path, name: str, base_iri: str | None = None) -> Iterat
 def syntax_line(exc: BaseException) -> int:
     line = getattr(exc, "lineno", None)
     return int(line) if isinstance(line, int) else 0
-
-
-def clean_copy(path: Path, fmt: str, out: Path, report: Report) -> None:
-    """Copy a line-based RDF file (N-Triples, N-Quads) without the lines Oxigraph cannot parse."""
-    import pyoxigraph as ox
-
-    rdf = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.N_QUADS
-    chunk: list[tuple[int, str]] = []
-
-    def flush(f: IO[str]) -> None:
-        text = "".join(t + "\n" for _, t in chunk)
-        try:
-            for _ in ox.parse(text.encode("utf-8"), rdf):
-                pass
-            f.write(text)
-        except SyntaxError:
-            for n, t in chunk:
-                try:
-                    for _ in ox.parse((t + "\n").encode("utf-8"), rdf):
-                        pass
-                    f.write(t + "\n")
-                except SyntaxError as exc:
-                    report(n, f"RDF syntax error: {str(exc).splitlines()[0]}", "RDF syntax error")
-        chunk.clear()
-
-    with out.open("w", encoding="utf-8") as f:
-        for n, text, _ in Lines(path, report):
-            chunk.append((n, text))
-            if len(chunk) >= 20000:
-                flush(f)
-        flush(f)

@@ -61,14 +61,10 @@ def check_policy(summary: Summary, fmt: str, names: list[str], max_bad_share: fl
     # as malformed (a real graph may use prefixes nobody registered).
     bad = summary.n_problems - summary.n_unmappable
     if bad > max_bad_share * (bad + kept):
-        malformed = [p for p in summary.problems if not _unknown_prefix_message(p.message)]
+        malformed = [p for p in summary.problems if not p.unmappable]
         first = f"; first: {malformed[0]}" if malformed else ""
         raise ImportFailed(ImportProblem(which, 0, f"{bad} of {bad + kept} rows are malformed, over the "
                                                    f"{max_bad_share:.0%} an import may skip{first}"))
-
-
-def _unknown_prefix_message(message: str) -> bool:
-    return "unknown prefix" in message or "is under no known prefix" in message
 
 
 def _progress(path: Path, enabled: bool) -> Any:

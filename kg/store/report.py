@@ -28,6 +28,8 @@ class ImportProblem:
     file: str
     line: int
     message: str
+    #: A well-formed row we cannot map (unknown prefix, complex, agent without an id), not a malformed one.
+    unmappable: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
