@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.core.model import Curie, CurieError, UnknownPrefix
+from kg.core.model import Curie, UnknownPrefix
 from kg.core.vocab import CATEGORIES, IVKG, PREDICATES
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
