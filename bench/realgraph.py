@@ -23,7 +23,7 @@ Vocabulary. Categories and predicates are Biolink's. The signed relations (expre
 changes, regulation) are written the three ways KGX files spell them: ``biolink:affects`` with
 ``object_aspect_qualifier`` and ``object_direction_qualifier``, the same with ``qualified_predicate``
 ``biolink:causes``, and the older predicates (``biolink:increases_expression_of``...). Identifiers use
-14 prefixes (NCBIGene, HGNC, UniProtKB, CHEBI, DRUGBANK, PUBCHEM.COMPOUND, MONDO, DOID, UBERON, CL, GO,
+15 prefixes (NCBIGene, HGNC, UniProtKB, CHEBI, DRUGBANK, PUBCHEM.COMPOUND, MONDO, DOID, UBERON, CL, GO,
 REACT, MESH, HP, UMLS) and are syntactically valid for them, but they are SYNTHETIC: they do not name the
 real genes, drugs or diseases with those numbers, and names are made up. ``publications`` (PMIDs, also
 synthetic), ``has_evidence`` (ECO codes), ``knowledge_level``, ``agent_type`` and

@@ -181,6 +181,8 @@ class Virtuoso:
                           headers={"Accept": "application/sparql-results+json"})
         if resp.status_code != 200:
             raise VirtuosoError(f"HTTP {resp.status_code}: {resp.text[:500]}")
+        if resp.headers.get("X-SQL-State"):  # an "anytime" answer: cut by MaxQueryExecutionTime, partial
+            raise VirtuosoError(f"partial result ({resp.headers.get('X-SQL-Message', 'timeout')})")
         rows = len(resp.json()["results"]["bindings"])
         return rows, time.perf_counter() - t
 
