@@ -154,3 +154,13 @@ def test_store_views_show_edges_kept_with_their_biolink_predicate(cli, tmp_path)
         ("biolink:contributes_to", "contributes to", 0, False),
         ("biolink:related_to_at_instance_level", "related to at instance level", 0, False),
     }
+    from kg.views.viz import page_data
+
+    page = {(e["subject_label"], e["predicate"], e["object_label"], e["sign"], e["causal"])
+            for e in page_data(view)["edges"] if "(biolink:" in e["predicate"]}
+    assert page == {
+        ("CD274", "related to (biolink:related_to)", "melanoma", 0, False),
+        ("IFNG", "enables (biolink:enables)", "immune response", 0, False),
+        ("IFNG", "contributes to (biolink:contributes_to)", "melanoma", 0, False),
+        ("VEGFA", "related to at instance level (biolink:related_to_at_instance_level)", "IFNG", 0, False),
+    }
