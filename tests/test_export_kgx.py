@@ -4,7 +4,11 @@ kgx and its Biolink Model Toolkit (bmt) fetch the model, a predicate map and a J
 network by default. The check runs in a child process that first disables sockets, then points bmt at the
 YAML the ``biolink-model`` package ships (empty predicate map: only used for mapping old predicates) and
 gives kgx the package's prefix map as its Biolink context. ``ivkg:`` is declared as the project's local
-prefix (concepts with no public identifier), as a KGX consumer would be told.
+prefix (concepts with no public identifier), as a KGX consumer would be told (the ``kgx validate``
+command line cannot be told: see docs/kgx.md).
+
+Last, a store view (``kg --store DIR export``) shows the edges imported with a Biolink predicate outside
+our vocabulary, as imported.
 """
 
 from __future__ import annotations
