@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from kg.core.model import KG
+from kg.core.vocab import PREDICATES
 from kg.export.base import ExportError
 from kg.graphs.prefixes import curie_of
 from kg.graphs.rdf import NAMESPACES, RDF, XSD, Term, to_ntriples, to_rdflib, triples
@@ -19,13 +20,15 @@ if TYPE_CHECKING:
 
 def view_kg(view: View) -> KG:
     """The part of the model a view shows: its entities, statements, trials, their outcomes and the
-    publications they cite."""
+    publications they cite. Statements of a store kept with a Biolink predicate outside our vocabulary are
+    left out: our RDF model has no terms for them (the store's own SPARQL graph holds them)."""
     kg = view.kg
     if kg is None:
         raise ExportError("RDF exports need the model the view was selected from (View.kg)")
     nodes = {curie_of(n) for n in view.nodes}
     wanted = set(view.edges)
-    statements = sorted((st for st in kg.statements if st.id in wanted), key=lambda st: st.key)
+    statements = sorted((st for st in kg.statements if st.id in wanted and st.predicate in PREDICATES),
+                        key=lambda st: st.key)
     outcomes = [o for o in kg.outcomes if o.subject in nodes]
     refs: set[int] = set()
     for st in statements:

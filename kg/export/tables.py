@@ -8,7 +8,7 @@ import io
 from typing import TYPE_CHECKING
 
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, REVIEW_DOI, SPECIES, category_ancestors
-from kg.views.records import edge_record, node_record, provenance, sorted_edges
+from kg.views.records import edge_record, node_record, predicate_of, provenance, sorted_edges
 
 if TYPE_CHECKING:
     from kg.views.select import View
@@ -101,7 +101,9 @@ def kgx(view: View) -> dict[str, str]:
     edges = []
     for key in sorted_edges(view):
         rec = edge_record(view, key)
-        pred = PREDICATES[rec["predicate"]]
+        pred = predicate_of(rec["predicate"])
+        # An edge kept with its own Biolink predicate (imported, not ours) says no more than it did.
+        ours = pred.key in PREDICATES
         quals = dict(pred.biolink_qualifiers)
         # Every statement traces to the review: its DOI first, then the primary sources it cites.
         pubs = [f"doi:{REVIEW_DOI}", *(kgx_curie(c) for c in rec["citations"] if not c.startswith("review ref"))]
@@ -118,14 +120,13 @@ def kgx(view: View) -> dict[str, str]:
                 "species_context_qualifier": SPECIES.get(rec["species"], ""),
                 # KGX reads any non-empty negated cell as true (bool("False")): leave it out when false.
                 "negated": "",
-                "knowledge_level": "knowledge_assertion"
-                if pred.causal or pred.sign == 0
-                else "statistical_association",
-                "agent_type": "manual_agent",
+                "knowledge_level": ("knowledge_assertion" if pred.causal or pred.sign == 0
+                                    else "statistical_association") if ours else "not_provided",
+                "agent_type": "manual_agent" if ours else "not_provided",
                 "primary_knowledge_source": INFORES,
                 "publications": "|".join(pubs),
                 "has_evidence": EVIDENCE_LEVELS[rec["evidence"]].eco,
-                "original_predicate": f"ivkg:{pred.key}",
+                "original_predicate": f"ivkg:{pred.key}" if ours else "",
                 "description": _one_line(rec["statement"], "\t|"),
                 # Our evidence level (has_evidence's ECO term is shared by some levels), for re-import.
                 "ivkg_evidence": rec["evidence"],
@@ -185,7 +186,8 @@ def neo4j_labels(category: str) -> str:
 
 
 def neo4j_type(predicate: str) -> str:
-    return predicate.upper()
+    """``INCREASES_ACTIVITY``; a Biolink predicate kept as imported: ``BIOLINK_INTERACTS_WITH``."""
+    return predicate.replace(":", "_").upper()
 
 
 def neo4j(view: View) -> dict[str, str]:

@@ -4,18 +4,22 @@ A store built by ``kg import`` can hold millions of edges; views (``kg viz``, ``
 all of it. They gather the nodes a view can touch (a neighbourhood of the focus or the regimen's drugs, or
 the nodes of the ranked paths), then build an ordinary model of just those nodes and the edges among them:
 curated rows keep their full records, imported edges become statements attributed to their file (review
-section ``external``). Everything downstream (filters, pages, every export format) then works unchanged.
+section ``external``). Edges kept with their own Biolink predicate (``biolink:interacts_with``, not ours)
+become :class:`BiolinkStatement`: unsigned, non-causal, the predicate shown as imported. Everything
+downstream (filters, pages, every export format) then works unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kg.core.model import KG, CurieError, Entity, Statement
-from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, Predicate
 from kg.graphs.prefixes import curie_of
 from kg.paths.graph import PathGraph
+from kg.views.records import predicate_of
 
 #: Beyond this many nodes a neighbourhood is cut (hubs of imported graphs have tens of thousands).
 MAX_NODES = 3000
@@ -79,17 +83,30 @@ def kg_of(g: PathGraph, nodes: Iterable[str], curated: KG | None = None) -> KG:
     return out
 
 
+@dataclass(frozen=True)
+class BiolinkStatement(Statement):
+    """An imported statement whose predicate is a Biolink predicate outside our vocabulary (kept as it was
+    imported): no sign, not causal, labelled with the Biolink predicate's own name."""
+
+    @property
+    def pred(self) -> Predicate:
+        return predicate_of(self.predicate)
+
+    @property
+    def sign(self) -> int:
+        return 0
+
+
 def _imported(subject: str, obj: str, edge: Any, source: str) -> Statement | None:
-    # Edges kept with their own Biolink predicate are seen by paths, neighbours and SPARQL; the model
-    # that views and exports render holds statements of our vocabulary only.
-    if edge.predicate not in PREDICATES:
+    if edge.predicate not in PREDICATES and not str(edge.predicate).startswith("biolink:"):
         return None
     try:
         s, o = curie_of(subject), curie_of(obj)
     except CurieError:
         return None
     evidence = edge.evidence if edge.evidence in EVIDENCE_LEVELS else "review_assertion"
-    return Statement(
+    kind = Statement if edge.predicate in PREDICATES else BiolinkStatement
+    return kind(
         subject=s, predicate=edge.predicate, object=o, evidence=evidence,
         sections=tuple(edge.sections) or ("external",),
         text=edge.statement or f"Imported from {source}.",

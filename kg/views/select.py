@@ -319,6 +319,12 @@ def _regimen(
     if kg is not None:
         from kg.paths.regimen import regimen_effect
 
+        # Regimen reasoning reads signs from our vocabulary: a store's imported Biolink predicates stay out.
+        if any(st.predicate not in PREDICATES for st in kg.statements):
+            from kg.core.model import KG
+
+            kg = KG(kg.entities, [st for st in kg.statements if st.predicate in PREDICATES], kg.trials,
+                    kg.outcomes, kg.publications)
         effect = regimen_effect(fg, kg, drugs, max_length=max(radius, 1) + 1)
         for outcome in effect.outcomes:
             for _, p in outcome.paths:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.core.render import printable
-from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES
 from kg.views.style import SIGN_COLOURS, SIGN_NAMES, category_style, edge_width, sign_colour
 
 if TYPE_CHECKING:
@@ -166,7 +166,9 @@ def page_data(view: View) -> dict[str, Any]:
                 "id": key,
                 "subject_label": rec["subject_label"],
                 "object_label": rec["object_label"],
-                "predicate": rec["predicate_label"],
+                # An edge kept with its own Biolink predicate names it: "enables (biolink:enables)".
+                "predicate": rec["predicate_label"] if rec["predicate"] in PREDICATES
+                else f"{rec['predicate_label']} ({rec['predicate']})",
                 "sign": rec["sign"],
                 "causal": rec["causal"],
                 "evidence": rec["evidence_label"],
