@@ -233,3 +233,123 @@ def test_generated_graph_cards_and_names_from_rdf_alone(generated):
         assert card == want and card["outgoing"]
     assert names.resolve("IVKG:g3").id == Curie("ivkg", "g3")
     assert [h["id"] for h in names.search("node 4", 3)] == [h[0].id.__str__() for h in index.search("node 4", 3)]
+
+
+# ------------------------------------------------------------------------------------------------
+# An imported Biolink graph (bioregistry prefixes: NCBIGene, DRUGBANK, ...) on the oxigraph binary
+# ------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """The Biolink KGX fixture imported into a store; the store's own RDF served read-only."""
+    import pyoxigraph as ox
+
+    from kg.cli.cmd_sparql import oxigraph_binary
+    from kg.store.store import Store, current
+
+    kgx = Path(__file__).parent / "fixtures" / "kgx_biolink"
+    folder = tmp_path_factory.mktemp("biolink")
+    store = folder / "store"
+    r = subprocess.run([KG_BIN, "import", str(kgx / "graph_nodes.tsv"), str(kgx / "graph_edges.tsv"),
+                        "--format", "kgx", "--store", str(store), "--without-curated"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    Store(store)  # a valid store
+    dump = folder / "graph.nt"
+    ox.Store.read_only(str(current(store) / "oxigraph")).dump(str(dump), ox.RdfFormat.N_TRIPLES,
+                                                                from_graph=ox.DefaultGraph())
+    binary = oxigraph_binary()
+    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(dump)],
+                   check=True, capture_output=True)
+    with serving_binary(binary, folder / "db") as url:
+        yield store, url
+
+
+def serving_binary(binary: str, db: Path) -> Any:
+    import contextlib
+    import socket
+    import time
+    import urllib.request
+
+    @contextlib.contextmanager
+    def run() -> Iterator[str]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen([binary, "serve-read-only", "--location", str(db), "--bind",
+                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/query"
+        try:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            yield url
+        finally:
+            stop(proc)
+
+    return run()
+
+
+IMPORTED_CASES = [
+    ("path", "DRUGBANK:DB00112", "GO:0001525", "--max-length", "3", "--unsigned"),
+    ("path", "DRUGBANK:DB00112", "GO:0001525", "--max-length", "3"),
+    ("neighbors", "NCBIGene:7422", "--depth", "1", "--direction", "both", "--unsigned"),
+]
+
+
+def _statement_ids(payload: Any, out: list[str]) -> list[str]:
+    if isinstance(payload, dict):
+        for k, v in payload.items():
+            if k == "statement_id":
+                out.append(v)
+            elif k == "parallel":
+                out.extend(v)
+            else:
+                _statement_ids(v, out)
+    elif isinstance(payload, list):
+        for v in payload:
+            _statement_ids(v, out)
+    return out
+
+
+@pytest.mark.parametrize("args", IMPORTED_CASES, ids=[" ".join(c[:2]) + (" unsigned" if "--unsigned" in c else "")
+                                                      for c in IMPORTED_CASES])
+def test_imported_bioregistry_ids_answer_over_the_endpoint(cli, imported, args):
+    """Ids under prefixes only bioregistry knows (NCBIGene, DRUGBANK) name nodes remotely as in the store,
+    and the answers are the store's. One difference is by design: the store names an imported edge by its
+    file and row (``graph_edges.tsv#e1``), the endpoint by its RDF statement node (``st-...``); the test
+    checks that the two namings correspond one to one, then compares everything else exactly."""
+    store, url = imported
+    local = _json(cli, "--store", str(store), *args)
+    remote = _json(cli, "--endpoint", url, *args)
+    remote.pop("remote", None)
+    found = local.get("paths") or local.get("neighbors")
+    assert found, "a case that finds nothing proves nothing"
+    ids_l, ids_r = _statement_ids(local, []), _statement_ids(remote, [])
+    assert len(ids_l) == len(ids_r) and all(i.startswith("graph_edges.tsv#e") for i in ids_l)
+    pairs = dict(zip(ids_l, ids_r, strict=True))
+    assert len(set(pairs.values())) == len(pairs)  # one to one
+    assert all(pairs[a] == b for a, b in zip(ids_l, ids_r, strict=True))
+    renamed = json.loads(json.dumps(local), object_hook=lambda d: {
+        k: (pairs[v] if k == "statement_id" else [pairs[x] for x in v] if k == "parallel" else v)
+        for k, v in d.items()})
+    assert remote == renamed
+
+
+def test_imported_entity_shown_over_the_endpoint(cli, imported):
+    """`show NCBIGene:7422` (VEGFA) over the endpoint: the same entity and the same signed statements."""
+    store, url = imported
+    local = _json(cli, "--store", str(store), "show", "NCBIGene:7422")
+    remote = _json(cli, "--endpoint", url, "show", "NCBIGene:7422")
+    for key in ("id", "label", "category"):
+        assert remote[key] == local[key]
+    assert (local["id"], local["label"]) == ("NCBIGene:7422", "VEGFA")
+
+    def signed(card: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+        return sorted((st["subject"], st["predicate"], st["object"], st["sign"])
+                      for k in ("outgoing", "incoming") for st in card[k] if st["sign"])
+    assert signed(remote) == signed(local)
+    assert ("DRUGBANK:DB00112", "decreases_activity", "NCBIGene:7422", -1) in signed(local)

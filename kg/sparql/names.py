@@ -15,9 +15,9 @@ import re
 from typing import Any
 
 from kg.core.model import KG, Curie, CurieError, Entity, Statement
-from kg.core.vocab import CATEGORIES
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS
 from kg.curation.lookup import NameIndex, UnknownEntity, normalise
-from kg.sparql.pathgraph import RemotePathGraph, curie_of
+from kg.sparql.pathgraph import RemotePathGraph, curie_of, parse_node
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -91,9 +91,9 @@ class RemoteNames:
     def resolve(self, name: str) -> Entity:
         """The one entity ``name`` names, with the local index's rules (ids, then labels, then synonyms)."""
         cands: list[Entity] = []
-        if Curie.looks_like(name):
+        if Curie.looks_like(name) or (":" in name and " " not in name.strip()):
             try:
-                iri = Curie.parse(name).uri
+                iri = parse_node(name).uri
             except CurieError:
                 iri = ""
             if iri:
@@ -141,7 +141,7 @@ class RemoteNames:
         out = KG()
         remote = {str(e.id): e for e in self.entities(iris)}
         for name in dict.fromkeys([node, *(v for _, v, _ in edges), *(u for u, _, _ in edges)]):
-            have = (curated.entities.get(Curie.parse(name)) if curated and name in remote else None)
+            have = (curated.entities.get(remote[name].id) if curated and name in remote else None)
             picked = have or remote.get(name)
             if picked is not None:
                 out.entities[picked.id] = picked
@@ -169,7 +169,7 @@ class RemoteNames:
 def _entity(iri: str, f: dict[str, list[str]]) -> Entity | None:
     name = (f.get("curie") or [curie_of(iri)])[0]
     try:
-        curie = Curie.parse(name)
+        curie = parse_node(name)
     except CurieError:
         return None
     category = (f.get("category") or ["entity"])[0]
@@ -178,7 +178,7 @@ def _entity(iri: str, f: dict[str, list[str]]) -> Entity | None:
     xrefs = []
     for x in sorted(f.get("xref", [])):
         try:
-            xrefs.append(Curie.parse(curie_of(x)))
+            xrefs.append(parse_node(curie_of(x)))
         except CurieError:
             continue
     return Entity(curie, (f.get("label") or [name])[0], category, tuple(sorted(f.get("syn", []))),
@@ -192,10 +192,12 @@ def _statement(s: str, o: str, e: Any) -> Statement | None:
     if e.predicate not in PREDICATES:
         return None
     try:
-        subject, obj = Curie.parse(s), Curie.parse(o)
+        subject, obj = parse_node(s), parse_node(o)
     except CurieError:
         return None
     refs = tuple(c["ref"] for c in e.citations if c["ref"] is not None)
     sources = tuple(Curie.parse(c["id"]) for c in e.citations if c["ref"] is None and c["id"])
-    return Statement(subject, e.predicate, obj, e.evidence, e.sections, e.statement, e.species,
+    # A statement needs an evidence level; an edge given none is shown as the store's views show it.
+    evidence = e.evidence if e.evidence in EVIDENCE_LEVELS else "review_assertion"
+    return Statement(subject, e.predicate, obj, evidence, e.sections, e.statement, e.species,
                      e.model_system, e.setting, refs, sources)

@@ -43,13 +43,19 @@ Edges = list[tuple[str, EdgeInfo]]
 
 
 def curie_of(iri: str) -> str:
-    """Our CURIE for an identifier IRI (``HGNC:12680``), or the IRI itself when no prefix fits."""
+    """Our CURIE for an identifier IRI (``HGNC:12680``), bioregistry's where none of ours fits
+    (``NCBIGene:7422``, as ``kg import`` names such nodes), or the IRI itself when no prefix fits."""
     best = None
     for p in PREFIXES.values():
         if iri.startswith(p.uri) and (best is None or len(p.uri) > len(best.uri)):
             best = p
     if best is None:
-        return iri
+        from kg.graphs.prefixes import default_prefixes
+
+        try:
+            return default_prefixes().curie(iri)
+        except CurieError:
+            return iri
     from urllib.parse import unquote
 
     try:
@@ -58,9 +64,16 @@ def curie_of(iri: str) -> str:
         return iri
 
 
+def parse_node(node: str) -> Curie:
+    """A node id as a :class:`Curie`: ours, or one under a bioregistry prefix (CurieError otherwise)."""
+    from kg.graphs.prefixes import curie_of as parse
+
+    return parse(node)
+
+
 def iri_of(node: str) -> str:
     try:
-        return Curie.parse(node).uri
+        return parse_node(node).uri
     except CurieError:
         return node
 
@@ -326,12 +339,13 @@ def _edge(r: Mapping[str, Any], s: str, o: str) -> EdgeInfo:
     """The edge record of one statement row, as :meth:`EdgeInfo.from_mapping` makes it locally."""
     predicate = _predicate(r["p"])
     pred = PREDICATES.get(predicate)
-    evidence = _EVIDENCE.get(r["ev"] or "", "review_assertion")
+    # No evidence given (most imported edges): rank 0, as the local store reports it.
+    evidence = _EVIDENCE.get(r["ev"] or "", "")
     sign = int(r["sign"]) if r.get("sign") not in (None, "") else (pred.sign if pred else 0)
     return EdgeInfo(
         id=_local(r["st"], IVKG + "statement/") or r["st"], predicate=predicate, sign=sign,
         causal=bool(pred.causal) if pred else False, evidence=evidence,
-        evidence_rank=EVIDENCE_LEVELS[evidence].rank, species=_TAXON.get(r.get("sp") or "", ""),
+        evidence_rank=EVIDENCE_LEVELS[evidence].rank if evidence else 0, species=_TAXON.get(r.get("sp") or "", ""),
         model_system=r.get("ms") or "", setting=r.get("set") or "", statement=r.get("text") or "",
         sections=tuple(sorted(x for x in (r.get("secs") or "").split("|") if x)),
         citations=tuple(c.to_json() for c in citations_of(r.get("refs") or "", r.get("cits") or "")))
