@@ -324,31 +324,38 @@ def _capped(branches: list[list[Atom]]) -> list[list[Atom]]:
 
 
 def _path_sql(schema: Schema, path: Any, s: Any, o: Any) -> str:
-    """A relation (s, o) of the pairs the path links (with repeats; the query is DISTINCT)."""
+    """A relation (s, o) of the pairs the path links (the query is DISTINCT, so repeats do not matter).
+
+    The branches of the path share their prefixes: each prefix is one step from its parent's pairs,
+    computed once (a materialised CTE), so ``a/b?/c?`` costs three joins, not six."""
     from rdflib import URIRef
 
     start = str(s) if isinstance(s, URIRef) else None
     end = str(o) if isinstance(o, URIRef) else None
-    parts = []
-    for branch in _expand(schema, path):
-        if not branch:  # Oxigraph matches it only for terms the store holds, which the tables cannot tell
-            raise Unsupported("a property path that may have length zero")
-        cols = []
-        conds = []
-        for i, (iris, inv) in enumerate(branch):
+    branches = list(dict.fromkeys(tuple(br) for br in _expand(schema, path)))
+    if any(not br for br in branches):  # Oxigraph matches it only for terms the store holds
+        raise Unsupported("a property path that may have length zero")
+    names: dict[tuple[Atom, ...], str] = {}
+    ctes = []
+    for br in branches:
+        for k in range(1, len(br) + 1):
+            prefix = br[:k]
+            if prefix in names:
+                continue
+            iris, inv = prefix[-1]
             a, z = ("o", "s") if inv else ("s", "o")
-            cols.append((f"x{i}.{a}", f"x{i}.{z}"))
-            conds.append(f"x{i}.p = {_q(iris[0])}" if len(iris) == 1
-                         else f"x{i}.p IN ({', '.join(_q(x) for x in iris)})")
-            if i:
-                conds.append(f"{cols[i - 1][1]} = {cols[i][0]}")
-        if start is not None:
-            conds.append(f"{cols[0][0]} = {_q(start)}")
-        if end is not None:
-            conds.append(f"{cols[-1][1]} = {_q(end)}")
-        tables = ", ".join(f"edges AS x{i}" for i in range(len(branch)))
-        parts.append(f"SELECT {cols[0][0]} AS s, {cols[-1][1]} AS o FROM {tables} WHERE {' AND '.join(conds)}")
-    return " UNION ALL ".join(parts)
+            pred = f"x.p = {_q(iris[0])}" if len(iris) == 1 else f"x.p IN ({', '.join(_q(i) for i in iris)})"
+            if k == 1:
+                anchor = f" AND x.{a} = {_q(start)}" if start is not None else ""
+                body = f"SELECT DISTINCT x.{a} AS s, x.{z} AS o FROM edges AS x WHERE {pred}{anchor}"
+            else:
+                body = (f"SELECT DISTINCT q.s AS s, x.{z} AS o FROM {names[prefix[:-1]]} AS q "
+                        f"JOIN edges AS x ON x.{a} = q.o WHERE {pred}")
+            names[prefix] = f"w{len(names)}"
+            ctes.append(f"{names[prefix]} AS MATERIALIZED ({body})")
+    where = f" WHERE o = {_q(end)}" if end is not None else ""
+    union = " UNION ALL ".join(f"SELECT s, o FROM {names[br]}{where}" for br in branches)
+    return f"WITH {', '.join(ctes)} {union}"
 
 
 _OPS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
