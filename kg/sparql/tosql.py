@@ -109,10 +109,17 @@ def _int_literal(term: Any) -> int:
     return int(text)
 
 
+_REFUSED = re.compile(r"\b(OPTIONAL|UNION|MINUS|BIND|VALUES|SERVICE|GRAPH|HAVING|EXISTS|FROM|CONSTRUCT|DESCRIBE|ASK)\b",
+                      re.IGNORECASE)
+
+
 def translate(text: str, schema: Schema) -> Plan:
     """The SQL that answers SPARQL ``text`` from the columnar tables; :class:`Unsupported` if none does."""
     from kg.sparql.engine import with_prefixes
 
+    refused = _REFUSED.search(text)
+    if refused:  # before parsing: a keyword of the query (or of an IRI or string) outside the subset
+        raise Unsupported(refused.group(0).upper())
     if re.search(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", text, re.IGNORECASE):
         raise Unsupported("SELECT * (the order of its columns is the engine's choice)")
     try:
@@ -335,6 +342,8 @@ def _path_sql(schema: Schema, path: Any, s: Any, o: Any) -> str:
     branches = list(dict.fromkeys(tuple(br) for br in _expand(schema, path)))
     if any(not br for br in branches):  # Oxigraph matches it only for terms the store holds
         raise Unsupported("a property path that may have length zero")
+    if len(branches) == 1:  # one chain of steps: plain joins, which DuckDB can reorder and filter
+        return _chain(branches[0], start, end)
     names: dict[tuple[Atom, ...], str] = {}
     ctes = []
     for br in branches:
@@ -356,6 +365,22 @@ def _path_sql(schema: Schema, path: Any, s: Any, o: Any) -> str:
     where = f" WHERE o = {_q(end)}" if end is not None else ""
     union = " UNION ALL ".join(f"SELECT s, o FROM {names[br]}{where}" for br in branches)
     return f"WITH {', '.join(ctes)} {union}"
+
+
+def _chain(branch: tuple[Atom, ...], start: str | None, end: str | None) -> str:
+    cols, conds = [], []
+    for i, (iris, inv) in enumerate(branch):
+        a, z = ("o", "s") if inv else ("s", "o")
+        cols.append((f"x{i}.{a}", f"x{i}.{z}"))
+        conds.append(f"x{i}.p = {_q(iris[0])}" if len(iris) == 1 else f"x{i}.p IN ({', '.join(_q(x) for x in iris)})")
+        if i:
+            conds.append(f"{cols[i - 1][1]} = {cols[i][0]}")
+    if start is not None:
+        conds.append(f"{cols[0][0]} = {_q(start)}")
+    if end is not None:
+        conds.append(f"{cols[-1][1]} = {_q(end)}")
+    tables = ", ".join(f"edges AS x{i}" for i in range(len(branch)))
+    return f"SELECT {cols[0][0]} AS s, {cols[-1][1]} AS o FROM {tables} WHERE {' AND '.join(conds)}"
 
 
 _OPS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}

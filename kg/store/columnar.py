@@ -86,8 +86,11 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
     # The statement IRI of an imported edge, as kg.store.builder.statement_iri computes it.
     tab = "chr(9)"
     plain = f"sha1(ns.curie || {tab} || pr.pkey || {tab} || no.curie || {tab} || {tab} || {tab})"
-    con.execute(f"""
-        CREATE TABLE st AS SELECT
+    con.execute("CREATE TABLE st (st VARCHAR, s VARCHAR, p VARCHAR, o VARCHAR, sign BIGINT, evidence VARCHAR, "
+                "source VARCHAR)")
+    if len(imp["s"]):
+        con.execute(f"""
+        INSERT INTO st SELECT
             '{IVKG}statement/' || CASE
                 WHEN regexp_full_match(imp.ident, 'st-[0-9a-f]{{12}}') THEN imp.ident
                 WHEN imp.ident = '' THEN 'st-' || left({plain}, 12)
@@ -101,16 +104,16 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
         rows = [(f"{IVKG}statement/{st.id}", st.subject.uri, IVKG + st.predicate, st.object.uri,
                  PREDICATES[st.predicate].sign, f"{IVKG}evidence/{st.evidence}", review) for st in kg.statements]
         con.executemany("INSERT INTO st VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    n_rows, n_st = con.execute("SELECT count(*), count(DISTINCT st) FROM (SELECT DISTINCT * FROM st)").fetchone()
+    n_rows, n_st = con.execute("SELECT count(*), count(DISTINCT st) FROM (SELECT DISTINCT * FROM st)").fetchall()[0]
     if n_rows != n_st:
         meta["reason"] = "two statements share an IRI with different values"
         return _finish(folder, meta, clock)
     opts = "(FORMAT parquet, COMPRESSION zstd)"
-    con.execute(f"COPY (SELECT DISTINCT * FROM st) TO '{folder / 'statements.parquet'}' {opts}")
+    con.execute(f"COPY (SELECT DISTINCT * FROM st) TO {_sql_path(folder / 'statements.parquet')} {opts}")
     # Sorted by predicate and subject, in small row groups: a step from given nodes reads few of them.
-    con.execute(f"COPY (SELECT DISTINCT s, p, o FROM st ORDER BY p, s) TO '{folder / 'edges.parquet'}' "
+    con.execute(f"COPY (SELECT DISTINCT s, p, o FROM st ORDER BY p, s) TO {_sql_path(folder / 'edges.parquet')} "
                 "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)")
-    n_edges = con.execute(f"SELECT count(*) FROM '{folder / 'edges.parquet'}'").fetchone()[0]
+    n_edges = con.execute(f"SELECT count(*) FROM {_sql_path(folder / 'edges.parquet')}").fetchall()[0][0]
     con.close()
     claimed = set(STATEMENT_COLUMNS) | set(pred_iri)
     used, typed = _used_elsewhere(kg, claimed)
@@ -119,6 +122,10 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
                 direct_predicates=sorted(set(pred_iri) - used), statement_type=not typed,
                 left_out=sorted(used))
     return _finish(folder, meta, clock)
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _used_elsewhere(kg: Any, claimed: set[str]) -> tuple[set[str], bool]:
@@ -229,8 +236,8 @@ class StoreEngine(Engine):
             con = duckdb.connect()
             folder = self.store.gen / FOLDER
             for name in ("statements", "edges"):
-                path = str(folder / f"{name}.parquet").replace("'", "''")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+                parquet = _sql_path(folder / f"{name}.parquet")
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({parquet})")
             self._con = con
         return self._con
 
