@@ -45,7 +45,7 @@ def main() -> int:
     ap.add_argument("store", type=Path)
     ap.add_argument("--oxigraph-runs", type=int, default=1)
     args = ap.parse_args()
-    from kg.store.columnar import StoreEngine
+    from kg.store.sqlengine import StoreEngine
     from kg.store.store import Store
 
     st = Store(args.store)

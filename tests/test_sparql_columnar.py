@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.sparql.format import format_result
-from kg.store.columnar import StoreEngine, read_meta
+from kg.store.columnar import read_meta
+from kg.store.sqlengine import StoreEngine
 from kg.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,3 +235,13 @@ def test_cli_engine_and_explain(generated_store: Path) -> None:
     # The safety limits still come first, whichever engine would answer.
     code, _, err = run("SELECT ?s WHERE { " + "{" * 200 + " ?s ?p ?o " + "}" * 200 + " }")
     assert code != 0 and "Traceback" not in err
+
+
+def test_kg_store_reports_the_tables(fixture_store: Path) -> None:
+    res = CliRunner().invoke(main, ["--store", str(fixture_store), "store", "--format", "json"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["columnar"] == {"enabled": True, "statements": 10, "edges": 10,
+                                                  "left_out": ["https://w3id.org/ivkg/sign"]}
+    res = CliRunner().invoke(main, ["--store", str(fixture_store), "store"], catch_exceptions=False)
+    assert res.stdout.splitlines()[-1] == "columnar tables: 10 statements, 10 edges"

@@ -98,7 +98,7 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
             if info.is_update and allow_update:
                 raise UserError("a --store is read-only here: updates run on the in-memory curated graph "
                                 "(without --store) or on an --endpoint")
-            from kg.store.columnar import StoreEngine
+            from kg.store.sqlengine import StoreEngine
 
             if state.store is None:
                 raise UserError(f"{state.store_dir}: not a store")

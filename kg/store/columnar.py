@@ -13,8 +13,9 @@ At import, next to the Oxigraph store, ``gen-<n>/columnar/`` receives:
 
 Both tables come from the same edge arrays the store's paths read, with IRIs spelt exactly as the
 N-Triples handed to Oxigraph spell them (:mod:`kg.store.builder`, :mod:`kg.graphs.rdf`).
-:class:`StoreEngine` rewrites a query into SQL (:mod:`kg.sparql.tosql`) and runs it with DuckDB over
-these files when the query stays inside what they hold; any other query goes to Oxigraph unchanged.
+:class:`kg.store.sqlengine.StoreEngine` rewrites a query into SQL (:mod:`kg.sparql.tosql`) and runs it
+with DuckDB over these files when the query stays inside what they hold; any other query goes to Oxigraph
+unchanged. This module imports nothing heavy at load time (``kg store`` reads :func:`read_meta`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.vocab import IVKG, PREDICATES
-from kg.sparql.engine import Engine, OxigraphEngine, Result, SparqlError
-from kg.sparql.safety import XSD, QueryInfo, RDFTerm
 
 FOLDER = "columnar"
 VERSION = 1
@@ -38,7 +37,6 @@ STATEMENT_CLASS = IVKG + "Statement"
 STATEMENT_COLUMNS: dict[str, str] = {IVKG + "subject": "s", IVKG + "predicate": "p", IVKG + "object": "o",
                                      IVKG + "sign": "sign", IVKG + "evidence": "evidence",
                                      PROV + "wasDerivedFrom": "source"}
-ENGINE_CHOICES = ("auto", "oxigraph", "columnar")
 
 
 def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
@@ -109,11 +107,11 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
         meta["reason"] = "two statements share an IRI with different values"
         return _finish(folder, meta, clock)
     opts = "(FORMAT parquet, COMPRESSION zstd)"
-    con.execute(f"COPY (SELECT DISTINCT * FROM st) TO {_sql_path(folder / 'statements.parquet')} {opts}")
+    con.execute(f"COPY (SELECT DISTINCT * FROM st) TO {sql_path(folder / 'statements.parquet')} {opts}")
     # Sorted by predicate and subject, in small row groups: a step from given nodes reads few of them.
-    con.execute(f"COPY (SELECT DISTINCT s, p, o FROM st ORDER BY p, s) TO {_sql_path(folder / 'edges.parquet')} "
+    con.execute(f"COPY (SELECT DISTINCT s, p, o FROM st ORDER BY p, s) TO {sql_path(folder / 'edges.parquet')} "
                 "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)")
-    n_edges = con.execute(f"SELECT count(*) FROM {_sql_path(folder / 'edges.parquet')}").fetchall()[0][0]
+    n_edges = con.execute(f"SELECT count(*) FROM {sql_path(folder / 'edges.parquet')}").fetchall()[0][0]
     con.close()
     claimed = set(STATEMENT_COLUMNS) | set(pred_iri)
     used, typed = _used_elsewhere(kg, claimed)
@@ -124,7 +122,7 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
     return _finish(folder, meta, clock)
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -168,81 +166,3 @@ def read_meta(gen: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return meta if meta.get("version") == VERSION else None
-
-
-class StoreEngine(Engine):
-    """SPARQL over a ``--store``: the columnar tables when the query's algebra fits them (``auto``),
-    else the store's Oxigraph. ``mode`` ``oxigraph`` or ``columnar`` forces one (``columnar`` refuses a
-    query it cannot answer). After each query, :attr:`answered` names the engine that answered."""
-
-    name = "store"
-
-    def __init__(self, store: Any, mode: str = "auto"):
-        if mode not in ENGINE_CHOICES:
-            raise SparqlError(f"unknown engine {mode!r}: choose one of {', '.join(ENGINE_CHOICES)}")
-        self.store, self.mode = store, mode
-        self.meta = read_meta(store.gen)
-        self.answered = ""
-        self._con: Any = None
-
-    def _check_syntax(self, text: str, allow_remote: bool) -> None:
-        pass  # Oxigraph's parser reports syntax errors (a query rdflib cannot parse goes to Oxigraph)
-
-    def plan(self, text: str) -> tuple[Any, str]:
-        """(the SQL plan, "") when the columnar tables answer ``text``; else (None, the reason)."""
-        if self.mode == "oxigraph":
-            return None, "--engine oxigraph"
-        meta = self.meta
-        if meta is None:
-            return None, "this store has no columnar tables (imported by an older version; re-run `kg import`)"
-        if not meta.get("enabled"):
-            return None, f"this store has no columnar tables: {meta.get('reason', '')}"
-        from kg.sparql.tosql import Schema, Unsupported, translate
-
-        schema = Schema(props=meta["statement_properties"], direct=frozenset(meta["direct_predicates"]),
-                        statement_type=bool(meta["statement_type"]))
-        try:
-            return translate(text, schema), ""
-        except Unsupported as exc:
-            return None, str(exc)
-
-    def explain(self, text: str) -> str:
-        plan, reason = self.plan(text)
-        if plan is None:
-            return f"engine: oxigraph\nreason: {reason}\n"
-        return f"engine: columnar (DuckDB over {self.store.gen / FOLDER})\nsql: {plan.sql}\n"
-
-    def _run(self, text: str, info: QueryInfo) -> Result:
-        plan, reason = self.plan(text) if info.form == "SELECT" else (None, f"{info.form} queries")
-        if plan is None:
-            if self.mode == "columnar":
-                raise SparqlError(f"the columnar engine cannot answer this query: {reason}")
-            self.answered = "oxigraph"
-            from kg.store.store import StoreError
-
-            try:
-                ox = self.store.oxigraph()
-            except StoreError as exc:
-                raise SparqlError(str(exc)) from None
-            return OxigraphEngine(ox)._run(text, info)
-        self.answered = "columnar"
-        return Result("select", plan.vars, [tuple(_term(v, k) for v, k in zip(row, plan.kinds, strict=True))
-                                            for row in self._connection().execute(plan.sql).fetchall()])
-
-    def _connection(self) -> Any:
-        if self._con is None:
-            import duckdb
-
-            con = duckdb.connect()
-            folder = self.store.gen / FOLDER
-            for name in ("statements", "edges"):
-                parquet = _sql_path(folder / f"{name}.parquet")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({parquet})")
-            self._con = con
-        return self._con
-
-
-def _term(value: Any, kind: str) -> RDFTerm:
-    if kind == "iri":
-        return RDFTerm("iri", str(value))
-    return RDFTerm("lit", str(int(value)), XSD + "integer")
