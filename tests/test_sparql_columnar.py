@@ -232,6 +232,8 @@ def test_cli_engine_and_explain(generated_store: Path) -> None:
     code, out, err = run("SELECT ?s ?e WHERE { ?st ivkg:subject ?s OPTIONAL { ?st ivkg:evidence ?e } }",
                          "--engine", "columnar")
     assert code != 0 and "columnar engine cannot answer this query" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run("SELECT ?s WHERE { ?s ivkg:inhibits }", "--engine", "columnar")
+    assert code != 0 and err.startswith("kg: error: syntax error: line 1, column 36")  # as with Oxigraph
     # The safety limits still come first, whichever engine would answer.
     code, _, err = run("SELECT ?s WHERE { " + "{" * 200 + " ?s ?p ?o " + "}" * 200 + " }")
     assert code != 0 and "Traceback" not in err
@@ -245,3 +247,17 @@ def test_kg_store_reports_the_tables(fixture_store: Path) -> None:
                                                   "left_out": ["https://w3id.org/ivkg/sign"]}
     res = CliRunner().invoke(main, ["--store", str(fixture_store), "store"], catch_exceptions=False)
     assert res.stdout.splitlines()[-1] == "columnar tables: 10 statements, 10 edges"
+
+
+def test_a_store_without_tables_goes_to_oxigraph(generated_store: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "s"
+    shutil.copytree(generated_store, copy, symlinks=True)
+    st = Store(copy)
+    shutil.rmtree(st.gen / "columnar")
+    eng = StoreEngine(st)
+    q = BENCH["GROUP BY count"]
+    assert eng.plan(q) == (None, "this store has no columnar tables (imported by an older version; "
+                                 "re-run `kg import`)")
+    assert len(eng.query(q).rows) == 14 and eng.answered == "oxigraph"

@@ -115,6 +115,10 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
     con.close()
     claimed = set(STATEMENT_COLUMNS) | set(pred_iri)
     used, typed = _used_elsewhere(kg, claimed)
+    # A predicate kept as imported that is spelt like a statement property or rdf:type: both kinds of row
+    # would hold it, so neither answers for it.
+    used |= set(pred_iri) & set(STATEMENT_COLUMNS)
+    typed = typed or RDF_TYPE in pred_iri
     meta.update(enabled=True, statements=n_st, edges=n_edges,
                 statement_properties={k: v for k, v in STATEMENT_COLUMNS.items() if k not in used},
                 direct_predicates=sorted(set(pred_iri) - used), statement_type=not typed,

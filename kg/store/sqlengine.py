@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.sparql.engine import Engine, OxigraphEngine, Result, SparqlError
+from kg.sparql.engine import Engine, OxigraphEngine, Result, SparqlError, _oxigraph_syntax
 from kg.sparql.safety import XSD, QueryInfo, RDFTerm
 from kg.store.columnar import FOLDER, read_meta, sql_path
 
@@ -28,7 +28,9 @@ class StoreEngine(Engine):
         self._con: Any = None
 
     def _check_syntax(self, text: str, allow_remote: bool) -> None:
-        pass  # Oxigraph's parser reports syntax errors (a query rdflib cannot parse goes to Oxigraph)
+        # In auto mode a query rdflib cannot parse goes to Oxigraph, whose parser reports the error.
+        if self.mode == "columnar":
+            _oxigraph_syntax(text)
 
     def plan(self, text: str) -> tuple[Any, str]:
         """(the SQL plan, "") when the columnar tables answer ``text``; else (None, the reason)."""
