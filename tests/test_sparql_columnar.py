@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.sparql.format import format_result
+from kg.sparql.safety import RDFTerm
 from kg.store.columnar import read_meta
 from kg.store.sqlengine import StoreEngine
 from kg.store.store import Store
@@ -261,3 +262,35 @@ def test_a_store_without_tables_goes_to_oxigraph(generated_store: Path, tmp_path
     assert eng.plan(q) == (None, "this store has no columnar tables (imported by an older version; "
                                  "re-run `kg import`)")
     assert len(eng.query(q).rows) == 14 and eng.answered == "oxigraph"
+
+
+STATEMENTS_Q = ("SELECT ?st ?s ?p ?o ?src WHERE { ?st ivkg:subject ?s ; ivkg:predicate ?p ; ivkg:object ?o ; "
+                "prov:wasDerivedFrom ?src }")
+EVIDENCE_Q = "SELECT ?st ?ev WHERE { ?st ivkg:evidence ?ev }"
+NETWORKS = Path(__file__).parent / "fixtures" / "networks"
+BIOLINK = Path(__file__).parent / "fixtures" / "kgx_biolink"
+
+
+@pytest.mark.parametrize("flavour", ["biolink", "omnipath", "indra"])
+def test_whole_tables_equal_oxigraph_for_each_import_flavour(flavour: str, tmp_path: Path) -> None:
+    # Every statement row and direct edge, IRIs spelt as the N-Triples handed to Oxigraph spell them.
+    args = {"biolink": [str(BIOLINK / "graph_nodes.tsv"), str(BIOLINK / "graph_edges.tsv")],
+            "omnipath": [str(NETWORKS / "omnipath_interactions.tsv"), "--format", "omnipath"],
+            "indra": [str(NETWORKS / "indra_statements.json"), "--format", "indra"]}[flavour]
+    _import(["--data", str(FIXTURE), "--store", str(tmp_path / "s"), "import", *args])
+    st = Store(tmp_path / "s")
+    meta = read_meta(st.gen)
+    assert meta is not None and meta["enabled"]
+    auto, ox = StoreEngine(st), StoreEngine(st, "oxigraph")
+    direct = " ".join(f"<{p}>" for p in meta["direct_predicates"])
+    edges_q = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {direct} }} ?s ?p ?o }}"
+    want_edges = sorted(map(repr, ox.query(edges_q).rows))
+    assert len(want_edges) == meta["edges"] > 0
+    got_edges = sorted(repr((r[0], RDFTerm("iri", p), r[1])) for p in meta["direct_predicates"]
+                       for r in auto.query(f"SELECT ?s ?o WHERE {{ ?s <{p}> ?o }}").rows)
+    assert got_edges == want_edges
+    for q in (STATEMENTS_Q, EVIDENCE_Q):
+        got, want = auto.query(q), ox.query(q)
+        assert auto.answered == "columnar"
+        assert sorted(map(repr, got.rows)) == sorted(map(repr, want.rows))
+    assert len(auto.query(STATEMENTS_Q).rows) == meta["statements"]
