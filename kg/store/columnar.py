@@ -60,6 +60,9 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
     if fmt != "kgx":
         meta["reason"] = "RDF inputs are loaded into Oxigraph as they are; only Oxigraph knows their shape"
         return _finish(folder, meta, clock)
+    if not (len(b.st_ids) == len(b.st_ev) == len(b.refs)):  # every edge must come through Builder.edge
+        meta["reason"] = "the import did not record a statement id and evidence for every edge"
+        return _finish(folder, meta, clock)
     n_cur = len(kg.statements) if kg is not None else 0
     review = ""
     if kg is not None:
