@@ -44,8 +44,12 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="json is W3C SPARQL results JSON; turtle/nt for CONSTRUCT and DESCRIBE.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
               help="Stop after SECONDS (default 60): an error, and the query's work ends with kg.")
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
-              show_default=True)
+@click.option("--engine", type=click.Choice(["auto", "oxigraph", "rdflib", "columnar"]), default="auto",
+              show_default=True,
+              help="auto: with --store, the store's columnar tables when they answer the query exactly, "
+                   "else Oxigraph; without, Oxigraph. columnar refuses what it cannot answer.")
+@click.option("--explain", is_flag=True,
+              help="Say which engine would answer (and the SQL, or why not columnar) instead of running.")
 @click.option("--endpoint", help="Run the query on a remote SPARQL endpoint (its query URL).")
 @click.option("--graph", "graph_iri", metavar="IRI",
               help="With --endpoint: query this named graph as the default graph (where `kg push --graph` put it).")
@@ -54,7 +58,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @auth_options
 @pass_state
 def sparql(state: State, query: str | None, query_file: Path | None, query_name: str | None,
-           params: tuple[str, ...], fmt: str, timeout: float | None, engine: str,
+           params: tuple[str, ...], fmt: str, timeout: float | None, engine: str, explain: bool,
            endpoint: str | None, graph_iri: str | None, allow_update: bool, allow_remote: bool, user: str | None,
            auth_scheme: str, netrc_file: str | None) -> None:
     """Run a SPARQL query on the graph (standard prefixes predeclared: hgnc:12680 works as is).
@@ -89,14 +93,29 @@ def sparql(state: State, query: str | None, query_file: Path | None, query_name:
 
             eng: Engine = open_remote(endpoint, user, auth_scheme, netrc_file, graph_iri)
         elif state.store_dir is not None:
-            if engine != "oxigraph":
-                raise UserError("--store is queried with the oxigraph engine; drop --engine rdflib")
+            if engine == "rdflib":
+                raise UserError("--store is queried with Oxigraph or its columnar tables; drop --engine rdflib")
             if info.is_update and allow_update:
                 raise UserError("a --store is read-only here: updates run on the in-memory curated graph "
                                 "(without --store) or on an --endpoint")
-            eng = open_engine(store=state.sparql_store())
+            from kg.store.sqlengine import StoreEngine
+
+            if state.store is None:
+                raise UserError(f"{state.store_dir}: not a store")
+            eng = StoreEngine(state.store, engine)
         else:
-            eng = open_engine(state.kg, engine=engine)
+            if engine == "columnar":
+                raise UserError("--engine columnar answers from a --store's tables; give --store DIR")
+            eng = open_engine(state.kg, engine="oxigraph" if engine == "auto" else engine)
+        if explain:
+            explain_of = getattr(eng, "explain", None)
+            if explain_of is None:
+                click.echo(f"engine: {eng.name}\n", nl=False)
+            else:
+                from kg.sparql.safety import bind
+
+                click.echo(explain_of(bind(text, terms, info) if terms else text), nl=False)
+            return
         if info.is_update:
             eng.update(text)
             click.echo(f"ok: update applied to the {'remote' if endpoint else 'in-memory'} graph "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -111,12 +112,28 @@ def store_cmd(state: State, fmt: str) -> None:
         raise UserError("no store given: kg --store DIR store")
     payload = {"store": str(st.dir), "generation": st.gen.name, "nodes": st.n_nodes, "edges": st.n_edges,
                "sources": st.sources, "files": st.manifest.get("files", []),
-               "counts": st.manifest.get("counts", {})}
+               "counts": st.manifest.get("counts", {}), "columnar": _columnar(st)}
     if fmt == "json":
         click.echo(to_json(payload))
         return
     click.echo(f"{payload['store']} ({payload['generation']}): {st.n_nodes} nodes, {st.n_edges} edges")
     click.echo("sources: " + ", ".join(st.sources))
+    col = payload["columnar"]
+    click.echo(f"columnar tables: {col['statements']} statements, {col['edges']} edges" if col["enabled"]
+               else f"columnar tables: none ({col['reason']})")
+
+
+def _columnar(st: Any) -> dict[str, Any]:
+    """What the store's columnar tables hold (kg.store.columnar), from their meta.json."""
+    from kg.store.columnar import read_meta
+
+    meta = read_meta(st.gen)
+    if meta is None:
+        return {"enabled": False, "reason": "written before columnar tables existed; re-run kg import"}
+    if not meta.get("enabled"):
+        return {"enabled": False, "reason": meta.get("reason", "")}
+    return {"enabled": True, "statements": meta["statements"], "edges": meta["edges"],
+            "left_out": meta["left_out"]}
 
 
 #: The commands of this family, added to the ``kg`` group by :mod:`kg.cli.main`.

@@ -325,6 +325,9 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     summary.counts["store triples"] = len(ox_store) if fmt == "ttl" else b.triples
     del ox_store, loader
     summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
+    from kg.store.columnar import write_columnar  # the statement table for analytical SPARQL
+
+    summary.seconds["columnar"] = write_columnar(gen, b, kg, fmt)["seconds"]
     manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": b.preds,
                 "categories": list(CATEGORIES), "files": names or [p.name for p in files],
                 "import_format": edge_format or fmt, "counts": dict(sorted(summary.counts.items())),
