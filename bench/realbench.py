@@ -132,7 +132,7 @@ PICK = textwrap.dedent("""
     deg = np.diff(st.out_ptr) + np.diff(st.in_ptr)
     sdeg = np.bincount(st.e_s[ok], minlength=st.n_nodes)
     ids = st.ids.all()
-    OURS = ("HGNC:", "UniProtKB:")  # prefixes of kg.core.vocab, which `kg --endpoint` resolves (see the report)
+    OURS = ("HGNC:", "UniProtKB:")  # kept from the first runs, so every run picks the same pair
     cand = [i for i in np.flatnonzero((sdeg >= 4) & (deg >= 20) & (deg <= 400)) if ids[i].startswith(OURS)]
     random.Random(int(sys.argv[2])).shuffle(cand)
     g = State(None, Path(sys.argv[1])).path_graph()

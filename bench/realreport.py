@@ -104,10 +104,9 @@ def write_real_results(results: dict, path: Path) -> None:
     L.append("## Path commands (cold CLI, store open included)\n")
     L.append("A is a gene of total degree 20-400 with at least 4 causal signed out-edges, B a node of "
              "degree 20-400 three causal signed steps away that `kg path` reaches; both picked by a seeded "
-             "shuffle (seed = edge count), so every run picks the same pair. Both are HGNC or UniProtKB ids: "
-             "`kg --endpoint` does not resolve an id under a prefix that only bioregistry knows (such as "
-             "`NCBIGene:...`: 'unknown entity at the endpoint'), so the remote comparison below needs ids "
-             "under our own prefixes.\n")
+             "shuffle (seed = edge count), so every run picks the same pair (both HGNC or UniProtKB ids; "
+             "ids under bioregistry-only prefixes such as `NCBIGene:` resolve the same way, locally and "
+             "over `kg --endpoint`).\n")
     L.append("| edges | A -> B (degrees) | command | median of 3 (target < 1 s) | peak RSS | results | hubs skipped |")
     L.append("|---|---|---|---|---|---|---|")
     for n, r in sizes.items():
