@@ -310,13 +310,26 @@ def _edge_order(e: EdgeInfo) -> tuple[int, str, str]:
 
 
 class FilteredAdjacency:
-    """Filtered adjacency grouped by (neighbour, sign), computed once per node per search."""
+    """Filtered adjacency grouped by (neighbour, sign), computed once per node per search.
+
+    A graph may offer an array-level fast path (as :class:`kg.store.pathgraph.StorePathGraph` does over
+    its CSR arrays): ``hops(node, out, flt)`` returning the grouped hops and the total degrees of their
+    neighbours, ``neighbour_names(node, out, flt)`` returning the allowed neighbours in first-edge order
+    with their degrees, ``degree_sum(nodes, out)`` and ``total_degree(node)``. The first two may return
+    None for a node they cannot answer that way; the generic per-edge path over the :class:`PathGraph`
+    protocol then answers, with the same result. The degrees they return fill the degree cache, so hub
+    checks cost no graph calls.
+    """
 
     def __init__(self, g: PathGraph, flt: EdgeFilter):
         self.g, self.flt = g, flt
         self._out: dict[str, list[Hop]] = {}
         self._in: dict[str, list[Hop]] = {}
         self._deg: dict[str, int] = {}
+        self._fast_hops = getattr(g, "hops", None)
+        self._fast_names = getattr(g, "neighbour_names", None)
+        self._fast_sum = getattr(g, "degree_sum", None)
+        self._fast_degree = getattr(g, "total_degree", None)
 
     @property
     def batched(self) -> bool:
@@ -353,32 +366,58 @@ class FilteredAdjacency:
         ok = self.flt.ok
         return list(dict.fromkeys(v for v, e in edges if ok(e)))
 
+    def _neighbours(self, u: str, out: bool) -> list[str]:
+        hit = (self._out if out else self._in).get(u)
+        if hit is not None:
+            return [h[0] for h in hit]
+        if self._fast_names is not None:
+            fast = self._fast_names(u, out, self.flt)
+            if fast is not None:
+                self._deg.update(fast[1])
+                return fast[0]
+        return self._nodes(self.g.out_edges(u) if out else self.g.in_edges(u))
+
     def succ_nodes(self, u: str) -> list[str]:
         """Neighbours through at least one allowed edge (cheaper than :meth:`succ`, for the BFS)."""
-        hit = self._out.get(u)
-        return [h[0] for h in hit] if hit is not None else self._nodes(self.g.out_edges(u))
+        return self._neighbours(u, True)
 
     def pred_nodes(self, u: str) -> list[str]:
-        hit = self._in.get(u)
-        return [h[0] for h in hit] if hit is not None else self._nodes(self.g.in_edges(u))
+        return self._neighbours(u, False)
+
+    def _hops(self, u: str, out: bool) -> list[Hop]:
+        cache = self._out if out else self._in
+        hit = cache.get(u)
+        if hit is None:
+            fast = self._fast_hops(u, out, self.flt) if self._fast_hops is not None else None
+            if fast is not None:
+                hit = fast[0]
+                self._deg.update(fast[1])
+            else:
+                hit = self._group(self.g.out_edges(u) if out else self.g.in_edges(u))
+            cache[u] = hit
+        return hit
 
     def succ(self, u: str) -> list[Hop]:
-        hit = self._out.get(u)
-        if hit is None:
-            hit = self._out[u] = self._group(self.g.out_edges(u))
-        return hit
+        return self._hops(u, True)
 
     def pred(self, u: str) -> list[Hop]:
-        hit = self._in.get(u)
-        if hit is None:
-            hit = self._in[u] = self._group(self.g.in_edges(u))
-        return hit
+        return self._hops(u, False)
 
     def degree(self, u: str) -> int:
         d = self._deg.get(u)
         if d is None:
-            d = self._deg[u] = self.g.out_degree(u) + self.g.in_degree(u)
+            if self._fast_degree is not None:
+                d = self._deg[u] = self._fast_degree(u)
+            else:
+                d = self._deg[u] = self.g.out_degree(u) + self.g.in_degree(u)
         return d
+
+    def degree_sum(self, nodes: list[str], out: bool) -> int:
+        """Sum of out- (or in-) degrees of a frontier (the BFS's choice of the cheaper side)."""
+        if self._fast_sum is not None:
+            return int(self._fast_sum(nodes, out))
+        deg = self.g.out_degree if out else self.g.in_degree
+        return sum(deg(u) for u in nodes)
 
     def hub_penalty(self, u: str) -> float:
         d = self.degree(u)

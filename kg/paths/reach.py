@@ -196,6 +196,8 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
             for (v, net), steps in reached.items():
                 by_node.setdefault(v, []).append((net, steps))
             for v in sorted(by_node):
+                if len(result) > limit:  # rows past limit + 1 are cut anyway: build none of them
+                    break
                 variants = sorted(by_node[v], key=lambda x: -x[0])
                 signs = tuple(n * (perturbation if down else 1) for n, _ in variants)
                 info = g.node_info(v)

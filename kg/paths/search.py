@@ -20,8 +20,9 @@ mouse data (``mouse_steps``).
 The search is bounded: a bidirectional breadth-first pass measures distances to the target (expanding
 the cheaper side each level), then a best-first search over partial paths pops paths in score order, so
 the first complete paths found are the best ones. Intermediate nodes above ``hub_degree`` are skipped
-(and reported), and the search stops at ``limit`` paths, ``max_expansions`` pops or ``timeout`` seconds,
-saying so in ``truncated`` and ``reason``.
+(and reported), and the search stops at ``limit`` paths, ``max_expansions`` pops, ``timeout`` seconds or
+``max_states`` partial paths held at once (its memory: reason ``memory budget``), saying so in
+``truncated`` and ``reason``. Paths come out best first, so a cut search returns a prefix of the answer.
 
 >>> from kg.paths.graph import ListGraph
 >>> g = ListGraph.from_edges([("drug", "X", "inhibits"), ("X", "Y", "increases_activity")])
@@ -57,6 +58,8 @@ LENGTH_PENALTY = 0.5
 DEFAULT_HUB_DEGREE = 1000
 MAX_RANK = max(e.rank for e in EVIDENCE_LEVELS.values())
 CHECK_EVERY = 256
+#: Partial paths the best-first search may hold at once (a few hundred bytes each at length 8).
+DEFAULT_MAX_STATES = 1_000_000
 
 __all__ = ["Path", "PathError", "PathSearch", "Step", "as_pathgraph", "build_path", "find_paths"]
 
@@ -271,7 +274,8 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
                predicates: Iterable[str] | None = None, min_evidence: str | None = None,
                species: str | None = None, direct_only: bool = False, timeout: float = 10.0,
                hub_degree: int = DEFAULT_HUB_DEGREE, max_expansions: int = 200_000,
-               classes: bool = True, unsigned: bool = False) -> PathSearch:
+               classes: bool = True, unsigned: bool = False,
+               max_states: int = DEFAULT_MAX_STATES) -> PathSearch:
     """The best simple causal paths from ``source`` to ``target``, best score first (see module doc).
 
     ``unsigned=True`` also walks sign-0 edges (``binds``, an imported ``biolink:interacts_with``); a path
@@ -329,7 +333,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
         if time.monotonic() > deadline:
             timed_out = True
             break
-        forward = sum(g.out_degree(u) for u in ff) <= sum(g.in_degree(u) for u in bf)
+        forward = adj.degree_sum(ff, True) <= adj.degree_sum(bf, False)
         ball, frontier = (fwd, ff) if forward else (bwd, bf)
         depth = (a if forward else b) + 1
         nxt = []
@@ -366,7 +370,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             nodes = (source, *[s.object for s in steps])
             cost = inherit_cost if steps else 0.0
             heapq.heappush(heap, (-_score(MAX_RANK, max(1, h(node)), cost), 0, nodes, (), counter,
-                                  (steps, MAX_RANK, cost)))
+                                  (tuple(steps), (), MAX_RANK, cost)))
             counter += 1
     found: list[Path] = []
     routes: set[tuple[tuple[str, ...], tuple[int, ...]]] = set()
@@ -382,7 +386,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
         if pops > max_expansions:
             reason = "expansion budget"
             break
-        _, length, nodes, signs, _, (steps, weakest, hub) = heapq.heappop(heap)
+        _, length, nodes, signs, _, (prefix_steps, hops, weakest, hub) = heapq.heappop(heap)
         u = nodes[-1]
         if length > 0 and u == target:
             if via_set and not via_set <= set(nodes):
@@ -395,8 +399,8 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             route = (nodes[-(length + 1):], signs[-length:])
             # A class's claim that repeats the entity's own (same predicate to the same next node, same
             # chain after it) is the same mechanism: the entity's own path, found first, stands for it.
-            tail = (nodes[-length:], signs[-length:], steps[-length].predicate)
-            inherited = bool(steps) and steps[0].membership
+            tail = (nodes[-length:], signs[-length:], hops[0][3].predicate)
+            inherited = bool(prefix_steps)
             if route in routes or (inherited and tail in own_tails):
                 continue
             if len(found) == limit:
@@ -405,6 +409,7 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             routes.add(route)
             if not inherited:
                 own_tails.add(tail)
+            steps = [*prefix_steps, *(step_of(g, *hop) for hop in hops)]  # Steps only for reported paths
             found.append(build_path(g, adj, steps, inherit_cost=inherit_cost))
             continue
         if length >= max_length:
@@ -424,8 +429,11 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             rest = 0 if v == target else h(v)
             bound = _score(w, length + 1 + rest, new_hub)
             heapq.heappush(heap, (-bound, length + 1, (*nodes, v), (*signs, s), counter,
-                                  ([*steps, step_of(g, u, v, s, e, par)], w, new_hub)))
+                                  (prefix_steps, (*hops, (u, v, s, e, par)), w, new_hub)))
             counter += 1
+        if len(heap) > max_states:
+            reason = "memory budget"
+            break
     res.paths = found
     res.expanded = pops
     _finish(res, started, reason is not None or timed_out, reason or ("timeout" if timed_out else None),

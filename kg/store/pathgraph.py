@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from kg.core.vocab import EVIDENCE_LEVELS
 from kg.graphs.mapping import predicate_causal, predicate_sign
-from kg.paths.graph import EdgeInfo, NodeInfo
+from kg.paths.graph import EdgeFilter, EdgeInfo, Hop, NodeInfo
 from kg.store.store import CURATED, EVIDENCE_BY_RANK, Store
 
 if TYPE_CHECKING:
@@ -34,6 +35,11 @@ class StorePathGraph:
         self._templates: dict[tuple[int, int, int], dict[str, Any]] = {}
         self._degree: tuple[list[int], list[int]] | None = None
         self._statements: dict[str, Statement] | None = None
+        self._allow: dict[EdgeFilter, Any] = {}
+        self._signs: Any = None
+        self._porder: Any = None
+        self._tot: Any = None
+        self._mouse_rank = EVIDENCE_LEVELS["preclinical_in_vivo"].rank
         preds = store.predicates
         self._pred = preds
         # Predicates kept as imported (not ours) are unsigned and non-causal (EdgeInfo.predicate is then
@@ -157,6 +163,151 @@ class StorePathGraph:
 
     def nodes(self) -> Iterator[str]:
         return iter(self.store.ids.all())
+
+    # -- array fast path (see kg.paths.graph.FilteredAdjacency) -------------------------------------
+    def total_degree(self, node: str) -> int:
+        """Total degree (out + in) of one node."""
+        i = self._index(node)
+        return 0 if i is None else int(self._total()[i])
+
+    def degree_sum(self, nodes: Iterable[str], out: bool) -> int:
+        """Sum of out- (or in-) degrees of ``nodes`` in one array operation."""
+        import numpy as np
+
+        idx = [i for i in map(self._index, nodes) if i is not None]
+        if not idx:
+            return 0
+        ptr = self.store.out_ptr if out else self.store.in_ptr
+        a = np.asarray(idx, dtype=np.int64)
+        return int((ptr[a + 1].astype(np.int64) - ptr[a]).sum())
+
+    def hops(self, node: str, out: bool, flt: EdgeFilter) -> tuple[list[Hop], dict[str, int]] | None:
+        """The filtered edges of ``node`` grouped by (neighbour, sign), computed over the CSR arrays, and
+        the total degrees of those neighbours; None when the node has curated edges (their full record
+        comes from the curated graph: the caller then takes the generic path)."""
+        sel = self._select(node, out, flt)
+        if sel is None:
+            return None
+        eids, others, signs = sel
+        if len(eids) == 0:
+            return [], {}
+        import numpy as np
+
+        st = self.store
+        uniq, inv = np.unique(others, return_inverse=True)
+        names = self._names(uniq.tolist())
+        # Groups in (neighbour id, sign) order; inside a group the best edge first: highest rank, then
+        # predicate name, then edge id (ties on the id are settled below, on the few parallel edges).
+        by_name = np.empty(len(uniq), dtype=np.int64)
+        by_name[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        preds, ranks = st.e_pred[eids], st.e_rank[eids]
+        order = np.lexsort((self._pred_order()[preds], -ranks.astype(np.int64), signs, by_name[inv]))
+        g_node, g_sign = inv[order], signs[order]
+        starts = np.flatnonzero(np.r_[True, (g_node[1:] != g_node[:-1]) | (g_sign[1:] != g_sign[:-1])])
+        ends = np.r_[starts[1:], len(order)]
+        e_sorted = eids[order].tolist()
+        p_sorted, r_sorted, src_sorted = preds[order].tolist(), ranks[order].tolist(), st.e_src[eids][order].tolist()
+        node_of, sign_of = g_node[starts].tolist(), g_sign[starts].tolist()
+        sources = st.sources
+        hops: list[Hop] = []
+        for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            if b - a == 1:
+                best, rest = a, ()
+            else:
+                ids = sorted(range(a, b), key=lambda j: (-r_sorted[j], self._pred[p_sorted[j]],
+                                                         f"{sources[src_sorted[j]]}#e{e_sorted[j]}"))
+                best = ids[0]
+                rest = tuple(f"{sources[src_sorted[j]]}#e{e_sorted[j]}" for j in ids[1:])
+            hops.append((names[node_of[k]], int(sign_of[k]),
+                         self._edge_info(e_sorted[best], p_sorted[best], r_sorted[best], src_sorted[best]),
+                         rest))
+        degs = self._total()[uniq].tolist()
+        return hops, dict(zip(names, degs, strict=True))
+
+    def neighbour_names(self, node: str, out: bool, flt: EdgeFilter) -> tuple[list[str], dict[str, int]] | None:
+        """Neighbours through at least one allowed edge, in first-edge order, with their total degrees."""
+        sel = self._select(node, out, flt)
+        if sel is None:
+            return None
+        others = sel[1]
+        if len(others) == 0:
+            return [], {}
+        import numpy as np
+
+        _, first = np.unique(others, return_index=True)
+        nodes = others[np.sort(first)]
+        names = self._names(nodes.tolist())
+        return names, dict(zip(names, self._total()[nodes].tolist(), strict=True))
+
+    def _select(self, node: str, out: bool, flt: EdgeFilter) -> tuple[Any, Any, Any] | None:
+        """(edge ids, neighbours, signs) of the edges of ``node`` that ``flt`` allows, in CSR order."""
+        i = self._index(node)
+        st = self.store
+        eids = (st.out_edges(i) if out else st.in_edges(i)) if i is not None else st.out_eid[:0]
+        if len(eids) == 0:
+            return eids, eids, eids
+        if not st.e_src[eids].all():  # a curated edge (source 0): its record is the curated statement
+            return None
+        preds, ranks = st.e_pred[eids], st.e_rank[eids]
+        keep = self._allowed(flt)[preds] & (ranks >= flt.min_rank)
+        if flt.species == "human":  # an animal study without species is mouse work (EdgeFilter.ok)
+            keep &= ranks != self._mouse_rank
+        eids = eids[keep]
+        return eids, (st.e_o if out else st.e_s)[eids], self._sign_arr()[st.e_pred[eids]]
+
+    def _allowed(self, flt: EdgeFilter) -> Any:
+        """Per predicate index: may ``flt`` walk it (sign, causality, predicate set; EdgeFilter.ok)."""
+        hit = self._allow.get(flt)
+        if hit is None:
+            import numpy as np
+
+            ok = []
+            for name, sign, causal in zip(self._pred, self._sign, self._causal, strict=True):
+                if sign == 0:
+                    walk = flt.unsigned and name != "member_of"
+                else:
+                    walk = causal
+                ok.append(walk and (flt.predicates is None or name in flt.predicates))
+            hit = self._allow[flt] = np.array(ok, dtype=bool)
+        return hit
+
+    def _sign_arr(self) -> Any:
+        if self._signs is None:
+            import numpy as np
+
+            self._signs = np.array(self._sign, dtype=np.int8)
+        return self._signs
+
+    def _pred_order(self) -> Any:
+        """Per predicate index: its position in name order."""
+        if self._porder is None:
+            import numpy as np
+
+            order = sorted(range(len(self._pred)), key=self._pred.__getitem__)
+            self._porder = np.empty(len(order), dtype=np.int64)
+            self._porder[order] = np.arange(len(order))
+        return self._porder
+
+    def _total(self) -> Any:
+        if self._tot is None:
+            import numpy as np
+
+            self._tot = np.diff(self.store.out_ptr) + np.diff(self.store.in_ptr)
+        return self._tot
+
+    def _names(self, idx: list[int]) -> list[str]:
+        self._touched += len(idx)
+        if self._touched > 2000:
+            self._bulk()
+        all_ids = self._all_ids
+        return [all_ids[v] for v in idx] if all_ids is not None else [self._id(v) for v in idx]
+
+    def _edge_info(self, e: int, p: int, r: int, s: int) -> EdgeInfo:
+        info = object.__new__(EdgeInfo)
+        d = info.__dict__
+        d.update(self._templates.get((p, r, s)) or self._template(p, r, s))
+        d["id"] = f"{self.store.sources[s]}#e{e}"
+        return info
 
     def source_of(self, edge_id: str) -> str:
         """Where an edge comes from: ``curated`` or the imported file's name."""
