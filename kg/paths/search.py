@@ -363,6 +363,32 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     def h(v: str) -> int:
         return bwd.get(v, b + 1)
 
+    # Per expanded node, its hops sorted once into buckets by the target distance of the neighbour
+    # (the target itself at 0), without avoided nodes and hubs (those kept apart, reported as skipped
+    # when met off the path). The heap orders entries by score, length, nodes and signs, which never tie
+    # between two entries, so the order of pushes within an expansion does not change the answer.
+    expanded: dict[str, tuple[list[list[Any]], list[tuple[str, int]]]] = {}
+
+    def expansion(u: str) -> tuple[list[list[Any]], list[tuple[str, int]]]:
+        hit = expanded.get(u)
+        if hit is None:
+            buckets: list[list[Any]] = [[] for _ in range(max_length)]
+            hubs: list[tuple[str, int]] = []
+            for hop in adj.succ(u):
+                v = hop[0]
+                if v == target:
+                    buckets[0].append(hop)
+                elif v in avoid_set:
+                    continue
+                elif v not in keep and adj.degree(v) > hub_degree:
+                    hubs.append((v, adj.degree(v)))
+                else:
+                    hv = h(v)
+                    if hv < max_length:
+                        buckets[hv].append(hop)
+            hit = expanded[u] = (buckets, hubs)
+        return hit
+
     heap: list[tuple[float, int, tuple[str, ...], tuple[int, ...], int, Any]] = []
     counter = 0
     for node, steps in starts:
@@ -419,18 +445,20 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             adj.prefetch([u, *(entry[2][-1] for entry in heap if entry[1] < max_length)])
         pen_u = adj.hub_penalty(u) if length > 0 and u not in prefix else 0.0
         on_path = set(nodes)
-        for v, s, e, par in adj.succ(u):
-            if v in on_path and not (loop and v == target):
-                continue
-            if v != target and (blocked(v) or length + 1 + h(v) > max_length):
-                continue
-            w = min(weakest, e.evidence_rank)
-            new_hub = hub + pen_u
-            rest = 0 if v == target else h(v)
-            bound = _score(w, length + 1 + rest, new_hub)
-            heapq.heappush(heap, (-bound, length + 1, (*nodes, v), (*signs, s), counter,
-                                  (prefix_steps, (*hops, (u, v, s, e, par)), w, new_hub)))
-            counter += 1
+        buckets, hubs = expansion(u)
+        for v, d in hubs:
+            if v not in on_path:
+                skipped[v] = d
+        new_hub = hub + pen_u
+        for hv in range(max_length - length):  # only neighbours that can still reach the target in time
+            for v, s, e, par in buckets[hv]:
+                if v in on_path and not (loop and v == target):
+                    continue
+                w = min(weakest, e.evidence_rank)
+                bound = _score(w, length + 1 + hv, new_hub)
+                heapq.heappush(heap, (-bound, length + 1, (*nodes, v), (*signs, s), counter,
+                                      (prefix_steps, (*hops, (u, v, s, e, par)), w, new_hub)))
+                counter += 1
         if len(heap) > max_states:
             reason = "memory budget"
             break
