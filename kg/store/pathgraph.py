@@ -20,6 +20,19 @@ if TYPE_CHECKING:
     from kg.core.model import KG, Statement
 
 
+class StoreEdge(EdgeInfo):
+    """An imported edge of the fast path: its fields are the shared record of its (predicate, rank,
+    source), and its id is spelled only when read, so a hop the search prunes costs one small object.
+    Compare it with :class:`EdgeInfo` through :func:`dataclasses.astuple` (dataclass equality wants the
+    same class)."""
+
+    __slots__ = ("eid",)
+
+    @property  # type: ignore[override]
+    def id(self) -> str:
+        return f"{self.__dict__['_source']}#e{self.eid}"
+
+
 class StorePathGraph:
     """Read-only path graph of a store; node ids are canonical CURIE strings."""
 
@@ -74,6 +87,7 @@ class StorePathGraph:
         tpl = self._templates[(p, r, s)] = EdgeInfo(
             id="", predicate=self._pred[p], sign=self._sign[p], causal=self._causal[p],
             evidence=EVIDENCE_BY_RANK.get(r, ""), evidence_rank=r).__dict__
+        tpl["_source"] = self.store.sources[s]
         return tpl
 
     # -- protocol ----------------------------------------------------------------------------------
@@ -203,24 +217,27 @@ class StorePathGraph:
         preds, ranks = st.e_pred[eids], st.e_rank[eids]
         order = np.lexsort((self._pred_order()[preds], -ranks.astype(np.int64), signs, by_name[inv]))
         g_node, g_sign = inv[order], signs[order]
-        starts = np.flatnonzero(np.r_[True, (g_node[1:] != g_node[:-1]) | (g_sign[1:] != g_sign[:-1])])
-        ends = np.r_[starts[1:], len(order)]
+        cut = np.flatnonzero((g_node[1:] != g_node[:-1]) | (g_sign[1:] != g_sign[:-1])) + 1
+        starts = [0, *cut.tolist()]
+        ends = [*starts[1:], len(order)]
         e_sorted = eids[order].tolist()
-        p_sorted, r_sorted, src_sorted = preds[order].tolist(), ranks[order].tolist(), st.e_src[eids][order].tolist()
+        p_sorted, r_sorted = preds[order].tolist(), ranks[order].tolist()
+        src_sorted = st.e_src[eids][order].tolist()
         node_of, sign_of = g_node[starts].tolist(), g_sign[starts].tolist()
-        sources = st.sources
+        sources, templates, pred_names, new = st.sources, self._templates, self._pred, object.__new__
         hops: list[Hop] = []
-        for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-            if b - a == 1:
-                best, rest = a, ()
-            else:
-                ids = sorted(range(a, b), key=lambda j: (-r_sorted[j], self._pred[p_sorted[j]],
+        for a, b, v, sg in zip(starts, ends, node_of, sign_of, strict=True):
+            best, rest = a, ()
+            if b - a > 1:
+                ids = sorted(range(a, b), key=lambda j: (-r_sorted[j], pred_names[p_sorted[j]],
                                                          f"{sources[src_sorted[j]]}#e{e_sorted[j]}"))
                 best = ids[0]
                 rest = tuple(f"{sources[src_sorted[j]]}#e{e_sorted[j]}" for j in ids[1:])
-            hops.append((names[node_of[k]], int(sign_of[k]),
-                         self._edge_info(e_sorted[best], p_sorted[best], r_sorted[best], src_sorted[best]),
-                         rest))
+            key = (p_sorted[best], r_sorted[best], src_sorted[best])
+            edge = new(StoreEdge)
+            edge.__dict__ = templates.get(key) or self._template(*key)
+            edge.eid = e_sorted[best]
+            hops.append((names[v], sg, edge, rest))
         degs = self._total()[uniq].tolist()
         return hops, dict(zip(names, degs, strict=True))
 
