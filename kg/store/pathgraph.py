@@ -224,7 +224,8 @@ class StorePathGraph:
         p_sorted, r_sorted = preds[order].tolist(), ranks[order].tolist()
         src_sorted = st.e_src[eids][order].tolist()
         node_of, sign_of = g_node[starts].tolist(), g_sign[starts].tolist()
-        sources, templates, pred_names, new = st.sources, self._templates, self._pred, object.__new__
+        sources, templates, pred_names = st.sources, self._templates, self._pred
+        new, put = object.__new__, object.__setattr__
         hops: list[Hop] = []
         for a, b, v, sg in zip(starts, ends, node_of, sign_of, strict=True):
             best, rest = a, ()
@@ -235,8 +236,8 @@ class StorePathGraph:
                 rest = tuple(f"{sources[src_sorted[j]]}#e{e_sorted[j]}" for j in ids[1:])
             key = (p_sorted[best], r_sorted[best], src_sorted[best])
             edge = new(StoreEdge)
-            edge.__dict__ = templates.get(key) or self._template(*key)
-            edge.eid = e_sorted[best]
+            put(edge, "__dict__", templates.get(key) or self._template(*key))  # past the frozen guard
+            put(edge, "eid", e_sorted[best])
             hops.append((names[v], sg, edge, rest))
         degs = self._total()[uniq].tolist()
         return hops, dict(zip(names, degs, strict=True))
