@@ -9,7 +9,7 @@ edges carry predicate, sign, evidence rank and their source (in the edge id: ``<
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kg.core.vocab import EVIDENCE_LEVELS
 from kg.graphs.mapping import predicate_causal, predicate_sign
@@ -27,6 +27,7 @@ class StoreEdge(EdgeInfo):
     same class)."""
 
     __slots__ = ("eid",)
+    eid: int
 
     @property  # type: ignore[override]
     def id(self) -> str:
@@ -228,7 +229,7 @@ class StorePathGraph:
         new, put = object.__new__, object.__setattr__
         hops: list[Hop] = []
         for a, b, v, sg in zip(starts, ends, node_of, sign_of, strict=True):
-            best, rest = a, ()
+            best, rest = a, cast(tuple[str, ...], ())
             if b - a > 1:
                 ids = sorted(range(a, b), key=lambda j: (-r_sorted[j], pred_names[p_sorted[j]],
                                                          f"{sources[src_sorted[j]]}#e{e_sorted[j]}"))
