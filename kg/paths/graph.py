@@ -314,7 +314,8 @@ class FilteredAdjacency:
 
     A graph may offer an array-level fast path (as :class:`kg.store.pathgraph.StorePathGraph` does over
     its CSR arrays): ``hops(node, out, flt)`` returning the grouped hops and the total degrees of their
-    neighbours, ``neighbour_names(node, out, flt)`` returning the allowed neighbours in first-edge order
+    neighbours (or ``hop_table``, the same as columns with hops built on demand),
+    ``neighbour_names(node, out, flt)`` returning the allowed neighbours in first-edge order
     with their degrees, ``degree_sum(nodes, out)`` and ``total_degree(node)``. The first two may return
     None for a node they cannot answer that way; the generic per-edge path over the :class:`PathGraph`
     protocol then answers, with the same result. The degrees they return fill the degree cache, so hub
@@ -330,6 +331,7 @@ class FilteredAdjacency:
         self._fast_names = getattr(g, "neighbour_names", None)
         self._fast_sum = getattr(g, "degree_sum", None)
         self._fast_degree = getattr(g, "total_degree", None)
+        self._fast_table = getattr(g, "hop_table", None)
 
     @property
     def batched(self) -> bool:
@@ -399,6 +401,13 @@ class FilteredAdjacency:
 
     def succ(self, u: str) -> list[Hop]:
         return self._hops(u, True)
+
+    def succ_table(self, u: str) -> Any:
+        """The graph's column view of :meth:`succ` (``hop_table(node, out, flt)``: neighbour names, signs,
+        degrees and a function building the k-th hop), or None: then use :meth:`succ`."""
+        if self._fast_table is None or u in self._out:
+            return None
+        return self._fast_table(u, True, self.flt)
 
     def pred(self, u: str) -> list[Hop]:
         return self._hops(u, False)

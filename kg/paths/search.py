@@ -363,30 +363,40 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
     def h(v: str) -> int:
         return bwd.get(v, b + 1)
 
-    # Per expanded node, its hops sorted once into buckets by the target distance of the neighbour
-    # (the target itself at 0), without avoided nodes and hubs (those kept apart, reported as skipped
-    # when met off the path). The heap orders entries by score, length, nodes and signs, which never tie
-    # between two entries, so the order of pushes within an expansion does not change the answer.
-    expanded: dict[str, tuple[list[list[Any]], list[tuple[str, int]]]] = {}
+    # Per expanded node, its hop numbers sorted once into buckets by the neighbour's target distance
+    # (hubs kept apart, reported when met off the path); a bucket's hops are built when first reached.
+    # Heap entries never tie on (score, length, nodes, signs): the order of pushes does not matter.
+    expanded: dict[str, list[Any]] = {}
 
-    def expansion(u: str) -> tuple[list[list[Any]], list[tuple[str, int]]]:
+    def expansion(u: str) -> list[Any]:
         hit = expanded.get(u)
-        if hit is None:
-            buckets: list[list[Any]] = [[] for _ in range(max_length)]
-            hubs: list[tuple[str, int]] = []
-            for hop in adj.succ(u):
-                v = hop[0]
-                if v == target:
-                    buckets[0].append(hop)
-                elif v in avoid_set:
-                    continue
-                elif v not in keep and adj.degree(v) > hub_degree:
-                    hubs.append((v, adj.degree(v)))
+        if hit is not None:
+            return hit
+        buckets: list[list[Any]] = [[] for _ in range(max_length)]
+        hubs: list[tuple[str, int]] = []
+        table = adj.succ_table(u)
+        make: Any = None
+        if table is None:
+            names = [hop[0] for hop in adj.succ(u)]
+            degree: Any = lambda k: adj.degree(names[k])  # noqa: E731
+        else:
+            names, _, degs, make = table
+            degree = degs.__getitem__
+        for k, v in enumerate(names):
+            if v == target:
+                buckets[0].append(k)
+            elif v in avoid_set:
+                continue
+            else:
+                d = degree(k)
+                if v not in keep and d > hub_degree:
+                    hubs.append((v, d))
                 else:
                     hv = h(v)
                     if hv < max_length:
-                        buckets[hv].append(hop)
-            hit = expanded[u] = (buckets, hubs)
+                        buckets[hv].append(k)
+        make = make or adj.succ(u).__getitem__
+        hit = expanded[u] = [buckets, hubs, make, [False] * max_length]
         return hit
 
     heap: list[tuple[float, int, tuple[str, ...], tuple[int, ...], int, Any]] = []
@@ -445,12 +455,16 @@ def find_paths(g: Any, source: str, target: str, *, max_length: int = 4, limit: 
             adj.prefetch([u, *(entry[2][-1] for entry in heap if entry[1] < max_length)])
         pen_u = adj.hub_penalty(u) if length > 0 and u not in prefix else 0.0
         on_path = set(nodes)
-        buckets, hubs = expansion(u)
+        state = expansion(u)
+        buckets, hubs, make, built = state
         for v, d in hubs:
             if v not in on_path:
                 skipped[v] = d
         new_hub = hub + pen_u
         for hv in range(max_length - length):  # only neighbours that can still reach the target in time
+            if not built[hv]:
+                buckets[hv] = [make(k) for k in buckets[hv]]
+                built[hv] = True
             for v, s, e, par in buckets[hv]:
                 if v in on_path and not (loop and v == target):
                     continue

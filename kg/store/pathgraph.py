@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from kg.core.model import KG, Statement
 
 
+#: (neighbour names, signs, total degrees, make(k) -> the k-th hop) of :meth:`StorePathGraph.hop_table`
+HopTable = tuple[list[str], list[int], list[int], Callable[[int], Hop]]
+
+
+def _no_hop(k: int) -> Hop:
+    raise IndexError(k)
+
+
 class StoreEdge(EdgeInfo):
     """An imported edge of the fast path: its fields are the shared record of its (predicate, rank,
     source), and its id is spelled only when read, so a hop the search prunes costs one small object.
@@ -200,19 +208,28 @@ class StorePathGraph:
         """The filtered edges of ``node`` grouped by (neighbour, sign), computed over the CSR arrays, and
         the total degrees of those neighbours; None when the node has curated edges (their full record
         comes from the curated graph: the caller then takes the generic path)."""
+        table = self.hop_table(node, out, flt)
+        if table is None:
+            return None
+        names, _, degs, make = table
+        return [make(k) for k in range(len(names))], dict(zip(names, degs, strict=True))
+
+    def hop_table(self, node: str, out: bool, flt: EdgeFilter) -> HopTable | None:
+        """The groups of :meth:`hops` as columns: neighbour names, signs and total degrees in group order,
+        and ``make(k)`` building the k-th hop, so a caller builds only the hops it keeps."""
         sel = self._select(node, out, flt)
         if sel is None:
             return None
         eids, others, signs = sel
         if len(eids) == 0:
-            return [], {}
+            return [], [], [], _no_hop
         import numpy as np
 
         st = self.store
         uniq, inv = np.unique(others, return_inverse=True)
         names = self._names(uniq.tolist())
         # Groups in (neighbour id, sign) order; inside a group the best edge first: highest rank, then
-        # predicate name, then edge id (ties on the id are settled below, on the few parallel edges).
+        # predicate name, then edge id (ties on the id are settled in make, on the few parallel edges).
         by_name = np.empty(len(uniq), dtype=np.int64)
         by_name[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
         preds, ranks = st.e_pred[eids], st.e_rank[eids]
@@ -224,11 +241,14 @@ class StorePathGraph:
         e_sorted = eids[order].tolist()
         p_sorted, r_sorted = preds[order].tolist(), ranks[order].tolist()
         src_sorted = st.e_src[eids][order].tolist()
-        node_of, sign_of = g_node[starts].tolist(), g_sign[starts].tolist()
+        node_of, sign_of = g_node[starts], g_sign[starts].tolist()
+        g_names = [names[v] for v in node_of.tolist()]
+        g_degs = self._total()[uniq[node_of]].tolist()
         sources, templates, pred_names = st.sources, self._templates, self._pred
         new, put = object.__new__, object.__setattr__
-        hops: list[Hop] = []
-        for a, b, v, sg in zip(starts, ends, node_of, sign_of, strict=True):
+
+        def make(k: int) -> Hop:
+            a, b = starts[k], ends[k]
             best, rest = a, cast(tuple[str, ...], ())
             if b - a > 1:
                 ids = sorted(range(a, b), key=lambda j: (-r_sorted[j], pred_names[p_sorted[j]],
@@ -239,9 +259,9 @@ class StorePathGraph:
             edge = new(StoreEdge)
             put(edge, "__dict__", templates.get(key) or self._template(*key))  # past the frozen guard
             put(edge, "eid", e_sorted[best])
-            hops.append((names[v], sg, edge, rest))
-        degs = self._total()[uniq].tolist()
-        return hops, dict(zip(names, degs, strict=True))
+            return (g_names[k], sign_of[k], edge, rest)
+
+        return g_names, sign_of, g_degs, make
 
     def neighbour_names(self, node: str, out: bool, flt: EdgeFilter) -> tuple[list[str], dict[str, int]] | None:
         """Neighbours through at least one allowed edge, in first-edge order, with their total degrees."""
