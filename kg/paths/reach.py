@@ -168,13 +168,13 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
         starts: list[tuple[str, list[Step]]] = [(entity, [])]
         if down:
             starts += sorted(class_prefix(g, entity).items())
-        frontier: dict[tuple[str, int], list[Step]] = {(n, 1): st for n, st in starts}
+        frontier: dict[tuple[str, int], list[Any]] = {(n, 1): st for n, st in starts}
         settled = {n for n, _ in starts}
         for level in range(1, depth + 1):
             if time.monotonic() > deadline:
                 out.truncated, out.reason = True, "timeout"
                 break
-            reached: dict[tuple[str, int], list[Step]] = {}
+            reached: dict[tuple[str, int], list[Any]] = {}
             adj.prefetch([u for (u, _), _ in frontier.items() if level == 1 or adj.degree(u) <= hub_degree],
                          down)  # one round trip per level on a remote graph
             for i, ((u, net), steps) in enumerate(sorted(frontier.items())):
@@ -186,13 +186,13 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
                 for v, s, e, par in (adj.succ(u) if down else adj.pred(u)):
                     if v in settled:
                         continue
-                    step = step_of(g, u, v, s, e, par) if down else step_of(g, v, u, s, e, par)
+                    step = (u, v, s, e, par) if down else (v, u, s, e, par)  # a Step once reported
                     key = (v, net * s)
                     new = [*steps, step] if down else [step, *steps]
                     old = reached.get(key)
                     if old is None or _weakest(new) > _weakest(old):
                         reached[key] = new
-            by_node: dict[str, list[tuple[int, list[Step]]]] = {}
+            by_node: dict[str, list[tuple[int, list[Any]]]] = {}
             for (v, net), steps in reached.items():
                 by_node.setdefault(v, []).append((net, steps))
             for v in sorted(by_node):
@@ -201,7 +201,8 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
                 variants = sorted(by_node[v], key=lambda x: -x[0])
                 signs = tuple(n * (perturbation if down else 1) for n, _ in variants)
                 info = g.node_info(v)
-                paths = tuple(build_path(g, adj, st) for _, st in variants)
+                paths = tuple(build_path(g, adj, [x if isinstance(x, Step) else step_of(g, *x) for x in st])
+                              for _, st in variants)
                 result.append(Reached(v, info.label, info.category, d, level,
                                       signs[0] if len(signs) == 1 else 0, signs, paths))
             settled |= set(by_node)
@@ -222,5 +223,8 @@ def neighbors(g: Any, entity: str, direction: str = "down", depth: int = 1, *,
     return out
 
 
-def _weakest(steps: list[Step]) -> int:
-    return min((s.evidence_rank for s in steps if not s.membership), default=MAX_RANK)
+def _weakest(steps: list[Any]) -> int:
+    """Weakest rank of the causal steps: Steps (class hops) and the (subject, object, sign, edge,
+    parallel) tuples that become Steps when their node is reported."""
+    return min((s[3].evidence_rank if type(s) is tuple else s.evidence_rank for s in steps
+                if type(s) is tuple or not s.membership), default=MAX_RANK)
