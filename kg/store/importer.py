@@ -148,13 +148,15 @@ def _base(path: Path) -> str:
 
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
                  progress: bool = False, base_iri: str | None = None,
-                 prefixes: dict[str, str] | None = None, max_bad_share: float = MAX_BAD_SHARE) -> Summary:
+                 prefixes: dict[str, str] | None = None, max_bad_share: float = MAX_BAD_SHARE,
+                 columnar: bool = True) -> Summary:
     """Build a new store generation from the curated graph and ``files``; publish it on success.
 
     ``base_iri`` resolves relative IRIs in Turtle (default: each file's own ``file://`` URI).
     ``prefixes`` declares prefixes beyond ours and bioregistry's (``kg import --prefix NAME=IRI``); KGX
     inputs may also declare them in a JSON file with a ``curie_map`` object (given among the files or
-    inside a tar archive of nodes and edges)."""
+    inside a tar archive of nodes and edges). ``columnar=False`` reads KGX TSV row by row (the reference
+    the columnar pass of :mod:`kg.store.columnar` is tested against)."""
     from kg.store import store
 
     gen = store.new_generation(store_dir)
@@ -167,7 +169,7 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
         elif fmt in _EDGE_FORMATS:
             fmt, edge_format = "kgx", fmt
         summary = _import(kg, files, fmt, gen, strict, progress, base_iri=base_iri, declared=declared,
-                          edge_format=edge_format)
+                          edge_format=edge_format, columnar=columnar)
         check_policy(summary, fmt, names, max_bad_share)
         shutil.rmtree(gen / "unpacked", ignore_errors=True)
         final = store.publish(store_dir, gen)
@@ -209,7 +211,7 @@ def _mkdir(folder: Path) -> Path:
 
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
             names: list[str] | None = None, base_iri: str | None = None,
-            declared: dict[str, str] | None = None, edge_format: str = "") -> Summary:
+            declared: dict[str, str] | None = None, edge_format: str = "", columnar: bool = True) -> Summary:
     import json
     import os
 
@@ -260,7 +262,12 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
             def report(n: int, m: str, reason: str, name: str = name) -> None:
                 b.problem(name, n, m, reason)
 
-            if fmt == "kgx":
+            if fmt == "kgx" and columnar and not edge_format and not fm.is_jsonl(path):
+                from kg.store import columnar as col
+
+                kind = dict(nt_files)[path]
+                col.add_kgx_columns(b, name, kind, col.reader(path, kind, bar))
+            elif fmt == "kgx":
                 from kg.store import networks
 
                 reader: Any = {"omnipath": networks.OmniPathRows, "indra": networks.IndraStatements}.get(
