@@ -42,7 +42,7 @@ def reader(path: Any, kind: str, progress: Any = None) -> KgxColumns:
 def add_kgx_columns(b: Builder, name: str, kind: str, batches: KgxColumns) -> None:
     """Add the rows of one KGX TSV nodes or edges file, as :func:`kg.store.builder.add_kgx` does."""
     src = b.source(name) if kind == "edges" else 0
-    state: dict[str, Any] = {"idents": {}, "preds": {}, "s_iri": source_iri(b.sources[src]) if src else ""}
+    state: dict[str, Any] = {"known": _Known(), "preds": {}, "s_iri": source_iri(b.sources[src]) if src else ""}
     for batch in batches:
         if kind == "nodes":
             _nodes(b, name, batch, state)
@@ -83,22 +83,62 @@ def _combos(parts: list[tuple[Any, list[str]]], n: int) -> tuple[Any, list[tuple
     return inv.reshape(-1), [tuple(vals[idx[f]] for idx, vals in parts) for f in first.tolist()]
 
 
-def _idents(b: Builder, vals: list[str], cache: dict[str, Any]) -> list[Any]:
-    """Per distinct cell: the canonical CURIE, or None with the error (None for an empty cell)."""
-    out = []
-    for v in vals:
-        got = cache.get(v)
-        if got is None:
-            if not v.strip():
-                got = (None, None)
-            else:
-                try:
-                    got = (b.prefixes.curie(v), None)
-                except CurieError as exc:
-                    got = (None, (exc.args[0], isinstance(exc, UnknownPrefix)))
-            cache[v] = got
-        out.append(got)
-    return out
+class _Known:
+    """Identifier cells met so far in a file, each checked once: pyarrow finds a block's cells in this
+    table, and only cells never met before go through :meth:`Prefixes.curie` in Python."""
+
+    def __init__(self) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        self.values = pa.array([], pa.string())
+        self.canon: list[str | None] = []
+        self.err: list[Any] = []  # (message, unmappable) or None for an empty cell
+        self.valid = np.zeros(0, bool)
+        self.node = np.zeros(0, np.int64)  # the cell's node, once known (-1 before)
+        self.group = np.zeros(0, np.int64)  # one code per canonical CURIE
+        self.groups: dict[str, int] = {}
+        self.names: list[str] = []  # the canonical CURIE of each code
+        self._uri_array = pa.array([], pa.string())
+
+    def codes(self, b: Builder, col: Any) -> Any:
+        """Per row, the cell's index in this table (adding the cells never met)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        idx = pc.index_in(col, value_set=self.values)
+        if idx.null_count:
+            new = pc.unique(pc.filter(col, pc.is_null(idx)))
+            groups = []
+            for v in new.to_pylist():
+                canon, err = None, None
+                if v.strip():
+                    try:
+                        canon = b.prefixes.curie(v)
+                    except CurieError as exc:
+                        err = (exc.args[0], isinstance(exc, UnknownPrefix))
+                self.canon.append(canon)
+                self.err.append(err)
+                g = -1 if canon is None else self.groups.setdefault(canon, len(self.groups))
+                if g == len(self.names):
+                    self.names.append(canon)  # type: ignore[arg-type]
+                groups.append(g)
+            self.values = pa.concat_arrays([self.values, new])
+            self.valid = np.concatenate([self.valid, np.array(groups, np.int64) >= 0])
+            self.node = np.concatenate([self.node, np.full(len(groups), -1, np.int64)])
+            self.group = np.concatenate([self.group, np.array(groups, np.int64)])
+            idx = pc.index_in(col, value_set=self.values)
+        return idx.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def uri_array(self, b: Builder) -> Any:
+        """The IRI of each canonical CURIE code."""
+        import pyarrow as pa
+
+        if len(self._uri_array) < len(self.names):
+            more = pa.array([b.uri(c) for c in self.names[len(self._uri_array):]], pa.string())
+            self._uri_array = pa.concat_arrays([self._uri_array, more])
+        return self._uri_array
 
 
 def _ident_problem(line: int, place: int, what: str, err: Any) -> _Problem:
@@ -183,34 +223,42 @@ def _nodes(b: Builder, name: str, batch: Batch, state: dict[str, Any]) -> None:
 
     lines, cols, _ = batch
     n = len(lines)
-    idx, vals = _distinct(cols["id"], n)
-    res = _idents(b, vals, state["idents"])
-    ok = np.array([c is not None for c, _ in res], bool)[idx] if n else np.zeros(0, bool)
-    _report(b, name, batch, [_ident_problem(int(lines[r]), 0, "id", res[idx[r]][1])
+    known: _Known = state["known"]
+    idx = known.codes(b, cols["id"]) if n else np.zeros(0, np.int64)
+    ok = known.valid[idx]
+    _report(b, name, batch, [_ident_problem(int(lines[r]), 0, "id", known.err[idx[r]])
                              for r in np.flatnonzero(~ok).tolist()])
     rows = np.flatnonzero(ok)
     if not len(rows):
         return
-    canon: dict[str, int] = {}
-    vcode = np.array([canon.setdefault(c, len(canon)) if c is not None else -1 for c, _ in res], np.int64)
-    canon_list = list(canon)
-    code = vcode[idx[rows]]
+    code = known.group[idx[rows]]
+    # The first row of each CURIE the store does not hold yet makes a node; every other row merges.
+    node_of = state.setdefault("node_of", {})
+    _, first = np.unique(code, return_index=True)
+    canon_of = known.names
+    fresh = []
+    for f in np.sort(first).tolist():
+        g = int(code[f])
+        if g in node_of:
+            continue
+        c = canon_of[g]
+        i = b.index.get(c)
+        node_of[g] = i
+        if i is None:
+            fresh.append(f)
+    first = np.array(fresh, np.int64)
     cidx, cvals = _distinct(cols["category"], n)
     cat_keys = [map_category(v) for v in cvals]
     row_cat = np.array([CAT_CODE[c] for c in cat_keys], np.int64)[cidx[rows]]
     for k, cnt in zip(*np.unique(row_cat, return_counts=True), strict=True):
         _add(b.summary.mapped, f"category {_CATS[k]}", cnt)
-    exists = np.array([c in b.index for c in canon_list], bool)
-    _, first = np.unique(code, return_index=True)
-    first = np.sort(first)
-    first = first[~exists[code[first]]]
     _add(b.summary.counts, "nodes merged with an existing node", len(rows) - len(first))
     _add(b.summary.counts, "nodes imported", len(first))
     if not len(first):
         return
     new = rows[first]
     take = pa.array(new)
-    curies = [canon_list[c] for c in code[first].tolist()]
+    curies = [canon_of[c] for c in code[first].tolist()]
     cats = [_CATS[c] for c in row_cat[first].tolist()]
     names = [""] * len(new) if cols["name"] is None else cols["name"].take(take).to_pylist()
     labels = [nm or cid for nm, cid in zip(names, curies, strict=True)]
@@ -250,35 +298,34 @@ def _edges(b: Builder, name: str, src: int, batch: Batch, state: dict[str, Any])
         what = f"predicate {q[0]!r} is not a CURIE under a known prefix" if q[0].strip() else "predicate is empty"
         probs.append((int(lines[r]), 0, what, "edge without a usable predicate", False))
     live = ~negated & has_pred
-    sidx, svals = _distinct(cols["subject"], n)
-    oidx, ovals = _distinct(cols["object"], n)
-    sres, ores = _idents(b, svals, state["idents"]), _idents(b, ovals, state["idents"])
-    s_ok = np.array([c is not None for c, _ in sres], bool)[sidx]
-    o_ok = np.array([c is not None for c, _ in ores], bool)[oidx]
+    known: _Known = state["known"]
+    sidx, oidx = known.codes(b, cols["subject"]), known.codes(b, cols["object"])
+    s_ok, o_ok = known.valid[sidx], known.valid[oidx]
     for r in np.flatnonzero(live & ~(s_ok & o_ok)).tolist():
         if not s_ok[r]:
-            probs.append(_ident_problem(int(lines[r]), 1, "subject", sres[sidx[r]][1]))
+            probs.append(_ident_problem(int(lines[r]), 1, "subject", known.err[sidx[r]]))
         if not o_ok[r]:
-            probs.append(_ident_problem(int(lines[r]), 2, "object", ores[oidx[r]][1]))
+            probs.append(_ident_problem(int(lines[r]), 2, "object", known.err[oidx[r]]))
     _report(b, name, batch, probs)
     rows = np.flatnonzero(live & s_ok & o_ok)
     if not len(rows):
         return
     # Nodes, in the order the row pass meets them (subject, then object, row by row).
-    canon: dict[str, int] = {}
-    s_map = np.array([canon.setdefault(c, len(canon)) if c is not None else -1 for c, _ in sres], np.int64)
-    o_map = np.array([canon.setdefault(c, len(canon)) if c is not None else -1 for c, _ in ores], np.int64)
-    canon_list = list(canon)
-    su, ou = s_map[sidx[rows]], o_map[oidx[rows]]
-    node_of = np.array([b.index.get(c, -1) for c in canon_list], np.int64)
+    canon_list = known.names
+    su, ou = known.group[sidx[rows]], known.group[oidx[rows]]
+    node_of = state.get("gnode", np.zeros(0, np.int64))
+    if len(node_of) < len(canon_list):
+        node_of = state["gnode"] = np.concatenate([node_of, np.full(len(canon_list) - len(node_of), -1, np.int64)])
     seq = np.empty(2 * len(rows), np.int64)
     seq[0::2], seq[1::2] = su, ou
     seq = seq[node_of[seq] < 0]
     if len(seq):
         _, first = np.unique(seq, return_index=True)
-        fresh = [canon_list[c] for c in seq[np.sort(first)].tolist()]
-        for c in fresh:
-            node_of[canon[c]] = b.node(c)[0]
+        fresh = []
+        for g in seq[np.sort(first)].tolist():
+            node_of[g], new = b.node(canon_list[g])
+            if new:
+                fresh.append(canon_list[g])
         _add(counts, "nodes created from edges", len(fresh))
         _node_triples(b, fresh, pa.array(fresh, pa.string()), ["entity"] * len(fresh), None)
     s_node, o_node = node_of[su], node_of[ou]
@@ -317,7 +364,7 @@ def _edges(b: Builder, name: str, src: int, batch: Batch, state: dict[str, Any])
         _add(b.summary.mapped, f"predicate {pred}", cnt)
     # N-Triples: the direct triple and the statement node of each edge (kg.store.builder.edge_ntriples).
     sts = _statements(canon_list, pred_list, su[k].tolist(), kp.tolist(), ou[k].tolist(), [idents[i] for i in kept])
-    uris = pa.array([b.uri(c) for c in canon_list], pa.string())
+    uris = known.uri_array(b)
     s_uri, o_uri = uris.take(pa.array(su[k])), uris.take(pa.array(ou[k]))
     p_iri = pa.array([IVKG + p if ours[p] else b.uri(p) for p in pred_list], pa.string()).take(pa.array(kp))
     sign = pa.array([str(predicate_sign(p)) for p in pred_list], pa.string()).take(pa.array(kp))

@@ -196,7 +196,7 @@ class KgxColumns:
     cell) is read by :class:`KgxRows` instead, and so is the rest of a file that cannot be read to its end.
     """
 
-    BLOCK = 1 << 24
+    BLOCK = 1 << 22
     ROWS = 1 << 16  # rows per batch where the row reader reads
 
     def __init__(self, path: Path, names: Iterable[str], key: str, progress: Any = None):

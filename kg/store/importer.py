@@ -296,6 +296,24 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     except BrokenPipeError:
         pass
     summary.seconds["parse"] = round(time.perf_counter() - clock, 3)
+    # The path graph's arrays are written while Oxigraph finishes indexing (the generation is discarded
+    # if the load then fails).
+    t = time.perf_counter()
+    try:
+        if fmt != "kgx":
+            rdf_evidence(b)
+        flag_unsafe_text(b.ids, b.labels, b.syns, summary)
+        e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
+        store.write_arrays(gen / "arrays", b.ids, b.labels, np.frombuffer(b.cats, dtype=np.uint8), b.syns,
+                           np.frombuffer(b.curated, dtype=np.uint8).astype(bool), e[0], e[1], e[2], e[3], e[4],
+                           b.refs)
+    except BaseException:
+        loader.join()
+        raise
+    summary.counts["store nodes"] = len(b.ids)
+    summary.counts["store edges"] = len(b.refs)
+    summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
     if progress:
         print("kg: waiting for Oxigraph to finish indexing ...", file=sys.stderr)
     loader.join()
@@ -315,23 +333,12 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
         if isinstance(exc, OSError) and exc.errno is None:  # an engine error: one line, not a traceback
             raise ImportFailed(ImportProblem(which, 0, f"Oxigraph: {str(exc).splitlines()[0]}")) from None
         raise exc
-    ox_store = loader.store
     if fmt == "ttl":
         summary.counts["input triples"] = loader.input_triples
-    if fmt != "kgx":
-        rdf_evidence(b)
-    flag_unsafe_text(b.ids, b.labels, b.syns, summary)
-    summary.seconds["load_wait"] = round(time.perf_counter() - clock - summary.seconds["parse"], 3)
-    t = time.perf_counter()
-    e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
-    store.write_arrays(gen / "arrays", b.ids, b.labels, np.frombuffer(b.cats, dtype=np.uint8), b.syns,
-                       np.frombuffer(b.curated, dtype=np.uint8).astype(bool), e[0], e[1], e[2], e[3], e[4], b.refs)
-    summary.counts["store nodes"] = len(b.ids)
-    summary.counts["store edges"] = len(b.refs)
     # len() walks the whole store; line-based inputs were counted while scanning.
-    summary.counts["store triples"] = len(ox_store) if fmt == "ttl" else b.triples
-    del ox_store, loader
-    summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
+    summary.counts["store triples"] = len(loader.store) if fmt == "ttl" else b.triples
+    del loader
+    summary.seconds["load_wait"] = round(time.perf_counter() - t, 3)
     manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": b.preds,
                 "categories": list(CATEGORIES), "files": names or [p.name for p in files],
                 "import_format": edge_format or fmt, "counts": dict(sorted(summary.counts.items())),
