@@ -16,7 +16,9 @@ What is refused (the store never changes on a refusal) and what is skipped:
   :data:`MAX_BAD_SHARE`, 5%) of the rows are malformed, is refused; with ``strict`` any problem is.
 
 The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feeds what they yield to the
-:class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside.
+:class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside. KGX TSV
+goes through the columnar pass of :mod:`kg.store.columnar` (pyarrow blocks, the same result as the row
+pass of :func:`~kg.store.builder.add_kgx`, which ``columnar=False`` keeps as the reference).
 """
 
 from __future__ import annotations
