@@ -94,7 +94,7 @@ def _store(store: Path) -> dict[str, object]:
 def _both(tmp: Path, kg, files: list[Path], **kw) -> tuple[dict, dict]:
     out = []
     for columnar in (False, True):
-        d = tmp / f"store-{columnar}"
+        d = tmp / f"store-{columnar}-{len(files)}"
         summary = import_files(kg, files, "kgx", d, columnar=columnar, **kw).to_json()
         summary.pop("seconds"), summary.pop("store")
         out.append({"summary": summary, **_store(d)})
@@ -158,3 +158,9 @@ def test_columnar_pass_truncated_gzip(tmp_path: Path) -> None:
             import_files(None, [cut], "kgx", tmp_path / f"s-{columnar}", columnar=columnar)
         messages.append(str(exc.value))
     assert messages[0] == messages[1] and "truncated or corrupt" in messages[0]
+
+
+def test_columnar_pass_on_the_biolink_fixture(tmp_path: Path) -> None:
+    folder = Path(__file__).parent / "fixtures" / "kgx_biolink"
+    row, col = _both(tmp_path, load(FIXTURE), [folder / "graph_nodes.tsv", folder / "graph_edges.tsv"])
+    assert col == row

@@ -17,8 +17,9 @@ What is refused (the store never changes on a refusal) and what is skipped:
 
 The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feeds what they yield to the
 :class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside. KGX TSV
-goes through the columnar pass of :mod:`kg.store.columnar` (pyarrow blocks, the same result as the row
-pass of :func:`~kg.store.builder.add_kgx`, which ``columnar=False`` keeps as the reference).
+files of 2 MB or more go through the columnar pass of :mod:`kg.store.columnar` (pyarrow blocks, the same
+result as the row pass of :func:`~kg.store.builder.add_kgx`, which reads smaller ones and stays the
+reference the columnar pass is tested against).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ FORMATS = ("kgx", "nt", "ttl", "nq", "omnipath", "indra")
 _EDGE_FORMATS = ("omnipath", "indra")
 #: The largest share of malformed rows a non-strict import accepts (skipping and reporting them).
 MAX_BAD_SHARE = 0.05
+#: KGX TSV files from this size on (on disk) are read by the columnar pass.
+COLUMNAR_BYTES = 1 << 21
 #: Counts that mean a row of the input was kept (as a node or an edge, new or merged).
 _KEPT = ("nodes imported", "edges imported", "nodes merged with an existing node",
          "edges merged into a curated statement")
@@ -151,14 +154,16 @@ def _base(path: Path) -> str:
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
                  progress: bool = False, base_iri: str | None = None,
                  prefixes: dict[str, str] | None = None, max_bad_share: float = MAX_BAD_SHARE,
-                 columnar: bool = True) -> Summary:
+                 columnar: bool | None = None) -> Summary:
     """Build a new store generation from the curated graph and ``files``; publish it on success.
 
     ``base_iri`` resolves relative IRIs in Turtle (default: each file's own ``file://`` URI).
     ``prefixes`` declares prefixes beyond ours and bioregistry's (``kg import --prefix NAME=IRI``); KGX
     inputs may also declare them in a JSON file with a ``curie_map`` object (given among the files or
-    inside a tar archive of nodes and edges). ``columnar=False`` reads KGX TSV row by row (the reference
-    the columnar pass of :mod:`kg.store.columnar` is tested against)."""
+    inside a tar archive of nodes and edges). KGX TSV files of :data:`COLUMNAR_BYTES` or more are read by the
+    columnar pass of :mod:`kg.store.columnar`, smaller ones row by row (pyarrow's import would cost more
+    than it saves); ``columnar`` True or False forces one pass (the row pass is the reference the columnar
+    one is tested against)."""
     from kg.store import store
 
     gen = store.new_generation(store_dir)
@@ -213,7 +218,8 @@ def _mkdir(folder: Path) -> Path:
 
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
             names: list[str] | None = None, base_iri: str | None = None,
-            declared: dict[str, str] | None = None, edge_format: str = "", columnar: bool = True) -> Summary:
+            declared: dict[str, str] | None = None, edge_format: str = "",
+            columnar: bool | None = None) -> Summary:
     import json
     import os
 
@@ -264,7 +270,8 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
             def report(n: int, m: str, reason: str, name: str = name) -> None:
                 b.problem(name, n, m, reason)
 
-            if fmt == "kgx" and columnar and not edge_format and not fm.is_jsonl(path):
+            if fmt == "kgx" and not edge_format and not fm.is_jsonl(path) and (
+                    columnar or (columnar is None and path.stat().st_size >= COLUMNAR_BYTES)):
                 from kg.store import columnar as col
 
                 kind = dict(nt_files)[path]
