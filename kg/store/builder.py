@@ -184,6 +184,12 @@ class Builder:
         self.triples += text.count("\n")
         self.nt.write(text)
 
+    def write_bytes(self, data: bytes | memoryview, triples: int) -> None:
+        """Write ``triples`` N-Triples already encoded as UTF-8 (the columnar pass's blocks)."""
+        self.triples += triples
+        self.nt.flush()
+        self.nt.buffer.write(data)  # type: ignore[attr-defined]
+
     def uri(self, curie: str) -> str:
         u = self._uri.get(curie)
         if u is None:

@@ -16,7 +16,10 @@ What is refused (the store never changes on a refusal) and what is skipped:
   :data:`MAX_BAD_SHARE`, 5%) of the rows are malformed, is refused; with ``strict`` any problem is.
 
 The importer owns the run: it calls the readers of :mod:`kg.store.formats`, feeds what they yield to the
-:class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside.
+:class:`~kg.store.builder.Builder`, and has Oxigraph bulk-load the resulting triples alongside. KGX TSV
+files of 2 MB or more go through the columnar pass of :mod:`kg.store.kgxpass` (pyarrow blocks, the same
+result as the row pass of :func:`~kg.store.builder.add_kgx`, which reads smaller ones and stays the
+reference the columnar pass is tested against).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ FORMATS = ("kgx", "nt", "ttl", "nq", "omnipath", "indra")
 _EDGE_FORMATS = ("omnipath", "indra")
 #: The largest share of malformed rows a non-strict import accepts (skipping and reporting them).
 MAX_BAD_SHARE = 0.05
+#: KGX TSV files from this size on (on disk) are read by the columnar pass.
+COLUMNAR_BYTES = 1 << 21
 #: Counts that mean a row of the input was kept (as a node or an edge, new or merged).
 _KEPT = ("nodes imported", "edges imported", "nodes merged with an existing node",
          "edges merged into a curated statement")
@@ -148,13 +153,17 @@ def _base(path: Path) -> str:
 
 def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, strict: bool = False,
                  progress: bool = False, base_iri: str | None = None,
-                 prefixes: dict[str, str] | None = None, max_bad_share: float = MAX_BAD_SHARE) -> Summary:
+                 prefixes: dict[str, str] | None = None, max_bad_share: float = MAX_BAD_SHARE,
+                 columnar: bool | None = None) -> Summary:
     """Build a new store generation from the curated graph and ``files``; publish it on success.
 
     ``base_iri`` resolves relative IRIs in Turtle (default: each file's own ``file://`` URI).
     ``prefixes`` declares prefixes beyond ours and bioregistry's (``kg import --prefix NAME=IRI``); KGX
     inputs may also declare them in a JSON file with a ``curie_map`` object (given among the files or
-    inside a tar archive of nodes and edges)."""
+    inside a tar archive of nodes and edges). KGX TSV files of :data:`COLUMNAR_BYTES` or more are read by the
+    columnar pass of :mod:`kg.store.kgxpass`, smaller ones row by row (pyarrow's import would cost more
+    than it saves); ``columnar`` True or False forces one pass (the row pass is the reference the columnar
+    one is tested against)."""
     from kg.store import store
 
     gen = store.new_generation(store_dir)
@@ -167,7 +176,7 @@ def import_files(kg: KG | None, files: list[Path], fmt: str, store_dir: Path, st
         elif fmt in _EDGE_FORMATS:
             fmt, edge_format = "kgx", fmt
         summary = _import(kg, files, fmt, gen, strict, progress, base_iri=base_iri, declared=declared,
-                          edge_format=edge_format)
+                          edge_format=edge_format, columnar=columnar)
         check_policy(summary, fmt, names, max_bad_share)
         shutil.rmtree(gen / "unpacked", ignore_errors=True)
         final = store.publish(store_dir, gen)
@@ -209,7 +218,8 @@ def _mkdir(folder: Path) -> Path:
 
 def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool, progress: bool,
             names: list[str] | None = None, base_iri: str | None = None,
-            declared: dict[str, str] | None = None, edge_format: str = "") -> Summary:
+            declared: dict[str, str] | None = None, edge_format: str = "",
+            columnar: bool | None = None) -> Summary:
     import json
     import os
 
@@ -260,7 +270,13 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
             def report(n: int, m: str, reason: str, name: str = name) -> None:
                 b.problem(name, n, m, reason)
 
-            if fmt == "kgx":
+            if fmt == "kgx" and not edge_format and not fm.is_jsonl(path) and (
+                    columnar or (columnar is None and path.stat().st_size >= COLUMNAR_BYTES)):
+                from kg.store import kgxpass as col
+
+                kind = dict(nt_files)[path]
+                col.add_kgx_columns(b, name, kind, col.reader(path, kind, bar))
+            elif fmt == "kgx":
                 from kg.store import networks
 
                 reader: Any = {"omnipath": networks.OmniPathRows, "indra": networks.IndraStatements}.get(
@@ -289,6 +305,27 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
     except BrokenPipeError:
         pass
     summary.seconds["parse"] = round(time.perf_counter() - clock, 3)
+    # The path graph's arrays are written while Oxigraph finishes indexing (the generation is discarded
+    # if the load then fails).
+    t = time.perf_counter()
+    try:
+        if fmt != "kgx":
+            rdf_evidence(b)
+        flag_unsafe_text(b.ids, b.labels, b.syns, summary)
+        e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
+        store.write_arrays(gen / "arrays", b.ids, b.labels, np.frombuffer(b.cats, dtype=np.uint8), b.syns,
+                           np.frombuffer(b.curated, dtype=np.uint8).astype(bool), e[0], e[1], e[2], e[3], e[4],
+                           b.refs)
+        summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
+        from kg.store.columnar import write_columnar  # the statement table for analytical SPARQL
+
+        summary.seconds["columnar"] = write_columnar(gen, b, kg, fmt)["seconds"]
+    except BaseException:
+        loader.join()
+        raise
+    summary.counts["store nodes"] = len(b.ids)
+    summary.counts["store edges"] = len(b.refs)
+    t = time.perf_counter()
     if progress:
         print("kg: waiting for Oxigraph to finish indexing ...", file=sys.stderr)
     loader.join()
@@ -308,26 +345,12 @@ def _import(kg: KG | None, files: list[Path], fmt: str, gen: Path, strict: bool,
         if isinstance(exc, OSError) and exc.errno is None:  # an engine error: one line, not a traceback
             raise ImportFailed(ImportProblem(which, 0, f"Oxigraph: {str(exc).splitlines()[0]}")) from None
         raise exc
-    ox_store = loader.store
     if fmt == "ttl":
         summary.counts["input triples"] = loader.input_triples
-    if fmt != "kgx":
-        rdf_evidence(b)
-    flag_unsafe_text(b.ids, b.labels, b.syns, summary)
-    summary.seconds["load_wait"] = round(time.perf_counter() - clock - summary.seconds["parse"], 3)
-    t = time.perf_counter()
-    e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
-    store.write_arrays(gen / "arrays", b.ids, b.labels, np.frombuffer(b.cats, dtype=np.uint8), b.syns,
-                       np.frombuffer(b.curated, dtype=np.uint8).astype(bool), e[0], e[1], e[2], e[3], e[4], b.refs)
-    summary.counts["store nodes"] = len(b.ids)
-    summary.counts["store edges"] = len(b.refs)
     # len() walks the whole store; line-based inputs were counted while scanning.
-    summary.counts["store triples"] = len(ox_store) if fmt == "ttl" else b.triples
-    del ox_store, loader
-    summary.seconds["arrays"] = round(time.perf_counter() - t, 3)
-    from kg.store.columnar import write_columnar  # the statement table for analytical SPARQL
-
-    summary.seconds["columnar"] = write_columnar(gen, b, kg, fmt)["seconds"]
+    summary.counts["store triples"] = len(loader.store) if fmt == "ttl" else b.triples
+    del loader
+    summary.seconds["load_wait"] = round(time.perf_counter() - t, 3)
     manifest = {"format": store.FORMAT_VERSION, "sources": b.sources, "predicates": b.preds,
                 "categories": list(CATEGORIES), "files": names or [p.name for p in files],
                 "import_format": edge_format or fmt, "counts": dict(sorted(summary.counts.items())),
