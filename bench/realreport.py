@@ -76,21 +76,28 @@ def write_real_results(results: dict, path: Path) -> None:
         L.append(f"- **{name}**: `{q.replace('<' + first['ab']['a_iri'] + '>', '<A>')}`")
     L.append("")
     L.append("`kg sparql` is a cold CLI process (`kg --store DIR sparql QUERY --format json`, start-up and store "
-             "open included); warm is the same query on an open store (median of 4 after a first run); "
+             "open included); warm is the same query on an open store through the same engine (median of 4 after a "
+             "first run; `engine` says whether the columnar tables (DuckDB over the Parquet copy written at "
+             "import) or Oxigraph answered), and Oxigraph alone is the store's own SPARQL engine on the "
+             "same query; "
              "Virtuoso is its /sparql over HTTP on 127.0.0.1 (median of 2 after a first run, JSON parse "
              "included); DuckDB runs the same questions as SQL on a table of the dump's triples and a "
              "statement table built from them (median of 4; build time below).\n")
-    L.append("| edges | query | kg sparql (cold CLI) | ours warm | Virtuoso | DuckDB | ours warm / Virtuoso "
-             "(time; > 1 = ours slower) | ours warm / DuckDB | rows (cli / warm / Virtuoso / DuckDB) |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
+    L.append("| edges | query | kg sparql (cold CLI) | ours warm | engine | Oxigraph alone | Virtuoso | DuckDB "
+             "| ours warm / Virtuoso (time; > 1 = ours slower) | ours warm / DuckDB "
+             "| rows (cli / warm / Oxigraph / Virtuoso / DuckDB) |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for n, r in sizes.items():
         vq = r.get("virtuoso", {}).get("queries", {})
         for name in r["queries"]:
             c, w = r["sparql_cli"].get(name, {}), r["sparql_warm"].get(name, {})
             v, d = vq.get(name, {}), r["duckdb"].get(name, {})
-            rows = [c.get("rows", "-"), w.get("rows", "-"), v.get("rows", "-"), d.get("rows", "-")]
+            ox = w.get("oxigraph", {})
+            rows = [c.get("rows", "-"), w.get("rows", "-"), ox.get("rows", "-"), v.get("rows", "-"),
+                    d.get("rows", "-")]
             same = "" if len(set(rows)) == 1 else " **differ**"
             L.append(f"| {int(n):,} | {name} | {fmt_s(c.get('wall'))} | {fmt_s(w.get('median'))} | "
+                     f"{w.get('engine', '-')} | {fmt_s(ox.get('median'))} | "
                      f"{fmt_s(v.get('median')) if 'median' in v else v.get('error', '-')[:60]} | "
                      f"{fmt_s(d.get('median'))} | {_ratio(w.get('median'), v.get('median'))} | "
                      f"{_ratio(w.get('median'), d.get('median'))} | {' / '.join(map(str, rows))}{same} |")
@@ -128,9 +135,13 @@ def write_real_results(results: dict, path: Path) -> None:
     for n, r in sizes.items():
         rt = r["routes"]
         if rt.get("via") == "bench/paths.py":
-            L.append(f"| {int(n):,} | {fmt_s(rt.get('ours_ms', 0) / 1000)} | "
-                     f"{fmt_s(rt.get('rustworkx_ms', 0) / 1000)} | {fmt_s(rt.get('igraph_ms', 0) / 1000)} | "
-                     f"{fmt_s(rt.get('networkx_ms', 0) / 1000)} | {rt.get('paths')} | - | - | "
+            ms = {k: (rt.get(k) or 0) / 1000 for k in ("ours_ms", "ours_all_ms", "rustworkx_ms", "igraph_ms",
+                                                        "networkx_ms")}
+            L.append(f"| {int(n):,} | {fmt_s(ms['ours_ms'])} (limit 10) / {fmt_s(ms['ours_all_ms'])} (all routes) | "
+                     f"{fmt_s(ms['rustworkx_ms'])} | {fmt_s(ms['igraph_ms'])} | "
+                     f"{fmt_s(ms['networkx_ms'])} | {rt.get('paths')} (same routes: {rt.get('same_routes')}) | "
+                     f"{_ratio(ms['ours_all_ms'], ms['rustworkx_ms'])} | "
+                     f"{_ratio(ms['ours_all_ms'], ms['igraph_ms'])} | "
                      f"{rt.get('peak_rss_mb', rt.get('rss_mb', 0)):.0f} MB |")
             continue
         o, x, i, nx = (rt.get(k, {}) for k in ("ours", "rustworkx", "igraph", "networkx"))
@@ -165,4 +176,46 @@ def write_real_results(results: dict, path: Path) -> None:
                  f"{vr.get('same_as_store', '-')} | {cost(vr)} | {_ratio(ox.get('median'), loc)} | "
                  f"{_ratio(vr.get('median'), loc)} |")
     L.append("")
+    L.extend(_targets(sizes))
+    notes = path.parent / "NOTES-real.md"
+    if notes.exists():  # the analysis of the figures, written by whoever ran the bench
+        L.append(notes.read_text("utf-8").rstrip() + "\n")
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
+
+
+def _targets(sizes: dict) -> list[str]:
+    """Issue 15's targets, each checked against this run's figures."""
+    out = ["## Targets (computed from this run)\n"]
+
+    def line(what: str, ok: bool | None, detail: str) -> None:
+        out.append(f"- {what}: {detail} -> {'met' if ok else 'not measured' if ok is None else 'MISSED'}")
+
+    for n, r in sizes.items():
+        n_i = int(n)
+        ours, ox = r["import"]["wall"], r["oxigraph_bulk"]["wall"]
+        line(f"import at {n_i:,} edges >= 0.9x Oxigraph's bulk-load rate", ox / ours >= 0.9, f"{ox / ours:.2f}")
+        if n_i >= 1_000_000:
+            vq = r.get("virtuoso", {}).get("queries", {})
+            for name in r["queries"]:
+                w, c, v = r["sparql_warm"].get(name, {}), r["sparql_cli"].get(name, {}), vq.get(name, {})
+                wm, vm = w.get("median"), v.get("median")
+                ok = wm is not None and wm <= 1.0 and (vm is None or wm <= 3 * max(vm, 1e-3))
+                line(f"{name} at {n_i:,} edges <= 1 s and within 3x of Virtuoso", ok,
+                     f"warm {fmt_s(wm)} ({w.get('engine', '?')}), cold CLI {fmt_s(c.get('wall'))}, Virtuoso "
+                     f"{fmt_s(vm)}")
+            for what, p in r["paths"].items():
+                line(f"`kg {what}` cold at {n_i:,} edges < 1 s", p["median"] < 1.0, fmt_s(p["median"]))
+            rt = r["routes"]
+            if rt.get("ours_all_ms") and rt.get("rustworkx_ms"):
+                k = rt["ours_all_ms"] / rt["rustworkx_ms"]
+                line(f"in-process route enumeration at {n_i:,} edges within 3x of rustworkx", k <= 3,
+                     f"{k:.1f}x")
+            loc = r["paths"]["path"]["median"]
+            for label, d in (("oxigraph serve", r.get("remote_oxigraph", {})),
+                             ("Virtuoso", r.get("virtuoso", {}).get("remote_path", {}))):
+                if "median" in d:
+                    line(f"`kg --endpoint` path on {label} at {n_i:,} edges: same paths, within 3x of --store",
+                         bool(d.get("same_as_store")) and d["median"] <= 3 * loc,
+                         f"{fmt_s(d['median'])} vs {fmt_s(loc)}, same: {d.get('same_as_store')}")
+    out.append("")
+    return out
