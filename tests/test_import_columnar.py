@@ -176,3 +176,23 @@ def test_columnar_pass_on_the_biolink_fixture(tmp_path: Path) -> None:
     row, col = _both(tmp_path, load(FIXTURE), [folder / "graph_nodes.tsv", folder / "graph_edges.tsv"])
     assert col == row
     assert row["columnar"][0] is True and len(row["columnar"][1]) == row["manifest"]["counts"]["store edges"]
+
+
+def test_short_rows_take_the_columnar_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KGX leaves out trailing empty cells: such rows are padded for the CSV reader, not sent row by row."""
+    header = "id\tsubject\tpredicate\tobject\tpublications\tobject_direction_qualifier"
+    rows = [f"e{i}\tHGNC:{i % 97 + 1}\tbiolink:interacts_with\tHGNC:{i % 89 + 2}" + ("\tPMID:1" if i % 3 else "")
+            for i in range(3000)]
+    edges = tmp_path / "short_edges.tsv"
+    edges.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    used = {"rows": 0}
+    rows_block = fm.KgxColumns._rows_block
+
+    def spy_rows(self, *a):
+        used["rows"] += 1
+        return rows_block(self, *a)
+
+    monkeypatch.setattr(fm.KgxColumns, "_rows_block", spy_rows)
+    row, col = _both(tmp_path, None, [edges])
+    assert used["rows"] == 0
+    assert col == row and row["summary"]["counts"]["edges imported"] == 3000

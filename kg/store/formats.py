@@ -181,6 +181,31 @@ class KgxRows:
             yield line, cells
 
 
+def _pad_short_rows(block: bytes, n_columns: int) -> bytes:
+    """``block`` with tabs added before the newline of each short row, as KGX writes rows whose trailing
+    cells are empty (the row reader pads them the same way). A block with a long row, or whose last line
+    has no newline, is returned as it is (the CSV reader then refuses it and the row reader reports)."""
+    import numpy as np
+
+    if not block.endswith(b"\n"):
+        return block
+    arr = np.frombuffer(block, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    per_line = np.diff(np.searchsorted(np.flatnonzero(arr == 9), nl), prepend=0)
+    deficit = (n_columns - 1) - per_line
+    if (deficit < 0).any() or not deficit.any():
+        return block
+    reps = np.ones(len(arr), dtype=np.int64)
+    reps[nl] += deficit
+    out = np.repeat(arr, reps)
+    ends = np.cumsum(reps)[nl] - 1  # where each line's newline lands
+    total = int(deficit.sum())
+    starts = np.repeat(ends - deficit, deficit)
+    offsets = np.arange(total) - np.repeat(np.cumsum(deficit) - deficit, deficit)
+    out[starts + offsets] = 9
+    return out.tobytes()
+
+
 #: A block of KGX rows read column-wise: (line numbers as a numpy array, column name -> pyarrow string
 #: array or None for a column the header lacks, the reader's problems in the block as (line, message,
 #: reason)).
@@ -255,7 +280,7 @@ class KgxColumns:
         try:
             block.decode("utf-8")
             table = csv.read_csv(
-                pa.py_buffer(block),
+                pa.py_buffer(_pad_short_rows(block, len(self.header))),
                 read_options=csv.ReadOptions(column_names=[f"f{i}" for i in range(len(self.header))]),
                 parse_options=csv.ParseOptions(delimiter="\t", quote_char=False, escape_char=False,
                                                ignore_empty_lines=False),
