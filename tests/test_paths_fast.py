@@ -160,3 +160,24 @@ def test_memory_budget_default_holds_a_dense_graph_at_length_8() -> None:
                      max_expansions=10**8, max_states=50_000)
     assert (res.truncated, res.reason) == (True, "memory budget")
     assert len(res.paths) > 0
+
+
+def test_max_states_option_cuts_a_dense_store_search(tmp_path: Path) -> None:
+    """`kg path --max-states N` on a store: the memory budget stops the search and the answer says so."""
+    import json
+
+    edges = ["subject\tpredicate\tobject\tqualified_predicate\tobject_aspect_qualifier\tobject_direction_qualifier"]
+    for a, b in itertools.permutations(range(1, 11), 2):
+        for direction in ("increased", "decreased"):
+            edges.append(f"HGNC:{a}\tbiolink:affects\tHGNC:{b}\tbiolink:causes\tactivity\t{direction}")
+    (tmp_path / "dense_edges.tsv").write_text("\n".join(edges) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(main, ["import", str(tmp_path / "dense_edges.tsv"), "--format", "kgx", "--store",
+                             str(tmp_path / "s"), "--without-curated"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    args = ["--store", str(tmp_path / "s"), "path", "HGNC:1", "HGNC:2", "--max-length", "8", "--limit", "1000",
+            "--timeout", "600", "--format", "json"]
+    cut = json.loads(runner.invoke(main, [*args, "--max-states", "1000"], catch_exceptions=False).output)
+    assert (cut["truncated"], cut["reason"]) == (True, "memory budget") and cut["paths"]
+    r = runner.invoke(main, [*args, "--max-states", "10"])
+    assert r.exit_code == 2 and "--max-states" in r.output

@@ -99,11 +99,13 @@ def _common(predicates: tuple[str, ...], min_evidence: str | None, species: str 
               help="Only the entity's own one-step statements (no class hops).")
 @click.option("--unsigned", is_flag=True,
               help="Also walk unsigned edges (binds, imported interactions); such paths have net sign ?.")
+@click.option("--max-states", default=1_000_000, show_default=True, type=click.IntRange(1000),
+              help="Memory budget: partial paths held at once; past it the search stops, marked truncated.")
 @_filters
 @format_option(FORMAT_TABLE_JSON_MD)
 @pass_state
 def path(state: State, source: str, target: str, max_length: int, limit: int, sign: str | None,
-         via: tuple[str, ...], avoid: tuple[str, ...], direct_only: bool, unsigned: bool,
+         via: tuple[str, ...], avoid: tuple[str, ...], direct_only: bool, unsigned: bool, max_states: int,
          predicates: tuple[str, ...],
          min_evidence: str | None, species: str | None, timeout: float, fmt: str) -> None:
     """The best signed mechanism paths from SOURCE to TARGET, ranked by an explained score.
@@ -121,7 +123,7 @@ def path(state: State, source: str, target: str, max_length: int, limit: int, si
     res = _run(find_paths, _graph(state, timeout), src, dst, max_length=max_length, limit=limit,
                sign={"+": 1, "-": -1}.get(sign or ""), via=[_node(state, v) for v in via],
                avoid=[_node(state, a) for a in avoid], direct_only=direct_only, unsigned=unsigned,
-               **_common(predicates, min_evidence, species, timeout))
+               max_states=max_states, **_common(predicates, min_evidence, species, timeout))
     payload = _remote(state, res.to_json())
     if fmt == "json":
         click.echo(to_json(payload))
