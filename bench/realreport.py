@@ -124,19 +124,21 @@ def write_real_results(results: dict, path: Path) -> None:
                      f"{p['skipped_hubs']} |")
     L.append("")
     L.append("## Route enumeration in-process: ours vs rustworkx, igraph, networkx\n")
-    L.append("Every simple A->B path of at most 4 causal signed steps (parallel edges merged). Ours is "
-             "`find_paths(..., limit=10)` on the store's path graph (first and second call in one process; it "
-             "ranks by evidence and skips hubs above 1,000 edges as intermediates, the baselines do neither); "
-             "the baselines' time is the enumeration alone, graph build shown apart. Each library runs in "
-             "its own process (peak RSS includes the store's arrays).\n")
     via = {r["routes"].get("via") for r in sizes.values()}
     if via == {"bench/paths.py"}:
-        L.append("Timed by `python bench/paths.py --store DIR --source A --target B --max-length 4 --limit 10` "
+        L.append("Every simple A->B path of at most 4 causal signed steps, the same edges and bounds for "
+                 "every library (see bench/paths.py); the routes found are compared (`same routes`). "
+                 "Timed by `python bench/paths.py --store DIR --source A --target B --max-length 4 --limit 10` "
                  "in one process: ours with `--limit 10` and enumerating every route (the baselines' work); "
                  "ratios compare ours enumerating every route with each library.\n")
         L.append("| edges | ours | rustworkx | igraph | networkx | paths | ours / rustworkx | ours / igraph "
                  "| peak RSS |")
     else:
+        L.append("Every simple A->B path of at most 4 causal signed steps (parallel edges merged). Ours is "
+                 "`find_paths(..., limit=10)` on the store's path graph (first and second call in one process; it "
+                 "ranks by evidence and skips hubs above 1,000 edges as intermediates, the baselines do neither); "
+                 "the baselines' time is the enumeration alone, graph build shown apart. Each library runs in "
+                 "its own process (peak RSS includes the store's arrays).\n")
         L.append("| edges | ours (1st / 2nd) | rustworkx | igraph | networkx | paths (ours / rx / ig / nx) | "
                  "ours 2nd / rustworkx | ours 2nd / igraph | peak RSS (ours / rx / ig / nx) |")
     L.append("|---|---|---|---|---|---|---|---|---|")
