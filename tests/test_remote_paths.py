@@ -167,26 +167,8 @@ def generated(tmp_path_factory) -> Iterator[tuple[KG, str]]:
     binary = oxigraph_binary()
     subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(folder / "graph.nt")],
                    check=True, capture_output=True)
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(folder / "db"), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving_binary(binary, folder / "db") as url:
         yield kg, url
-    finally:
-        stop(proc)
 
 
 def test_generated_graph_paths_equal_local(generated):
