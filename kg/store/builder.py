@@ -87,8 +87,8 @@ class Builder:
         self.curated = array("B")
         self.e = [array("i") for _ in range(5)]  # s, o, pred, rank, source
         self.refs: list[str] = []
-        #: Per edge: the statement id given (curated id, KGX ``id``) and the evidence key, for kg.store.columnar.
-        self.st_ids: list[str] = []
+        #: Per edge: its statement node's IRI (as written to Oxigraph) and evidence key, for kg.store.columnar.
+        self.st_iris: list[str] = []
         self.st_ev: list[str] = []
         self.keys: set[int] = set()
         self.curated_keys: set[int] = set()
@@ -137,9 +137,10 @@ class Builder:
         return code
 
     def edge(self, s: int, pred: str, o: int, rank: int, src: int, refs: str, ident: str = "",
-             evidence: str = "") -> bool:
+             evidence: str = "", statement: str = "") -> bool:
         """Add an edge unless the store has it: the same subject, predicate and object (and, for edges
-        that carry a statement id, the same id: distinct statements stay distinct)."""
+        that carry a statement id, the same id: distinct statements stay distinct). ``statement`` is the
+        IRI of the edge's statement node."""
         code = self.code(pred)
         key = edge_key(s, code, o)
         if ident and src != 0 and key not in self.curated_keys:
@@ -157,7 +158,7 @@ class Builder:
         for arr, v in zip(self.e, (s, o, code, rank, src), strict=True):
             arr.append(v)
         self.refs.append(refs)
-        self.st_ids.append(ident)
+        self.st_iris.append(statement)
         self.st_ev.append(evidence)
         return True
 
@@ -174,7 +175,7 @@ class Builder:
         for st in kg.statements:
             si, _ = self.node(st.subject)
             oi, _ = self.node(st.object)
-            self.edge(si, st.predicate, oi, st.evidence_rank, 0, st.id, st.evidence)
+            self.edge(si, st.predicate, oi, st.evidence_rank, 0, st.id, st.evidence, f"{IVKG}statement/{st.id}")
         for s, p, obj in triples(kg):
             self.write(f"<{s}> <{p}> {_nt_term(obj)} .\n")
         self.summary.counts["curated nodes"] = len(self.ids)
@@ -282,12 +283,12 @@ def add_kgx(b: Builder, name: str, kind: str, rows: KgxRows | KgxJsonl) -> None:
             ev = next((_BY_ECO[c] for c in cells[col("has_evidence")].split("|") if c in _BY_ECO), "")
         rank = EVIDENCE_LEVELS[ev].rank if ev else 0
         edge_id = cells[col("id")].strip()
-        if b.edge(si, pred, oi, rank, src, cells[col("publications")], edge_id, ev):
+        st_iri = statement_iri(s, pred, o, edge_id)
+        if b.edge(si, pred, oi, rank, src, cells[col("publications")], edge_id, ev, st_iri):
             counts["edges imported"] += 1
             counts["edges mapped onto our predicates" if ours else "edges kept with their own predicate"] += 1
             b.summary.mapped[f"predicate {pred}"] += 1
-            b.write(edge_ntriples(b.uri(s), pred, b.uri(o), ev, statement_iri(s, pred, o, edge_id), s_iri,
-                                  "" if ours else b.uri(pred)))
+            b.write(edge_ntriples(b.uri(s), pred, b.uri(o), ev, st_iri, s_iri, "" if ours else b.uri(pred)))
 
 
 def _kgx_predicate(pred: str, aspect: str, direction: str, qualified: str, original: str,

@@ -60,7 +60,7 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
     if fmt != "kgx":
         meta["reason"] = "RDF inputs are loaded into Oxigraph as they are; only Oxigraph knows their shape"
         return _finish(folder, meta, clock)
-    if not (len(b.st_ids) == len(b.st_ev) == len(b.refs)):  # every edge must come through Builder.edge
+    if not (len(b.st_iris) == len(b.st_ev) == len(b.refs)):  # every edge must come through Builder.edge
         meta["reason"] = "the import did not record a statement id and evidence for every edge"
         return _finish(folder, meta, clock)
     n_cur = len(kg.statements) if kg is not None else 0
@@ -74,7 +74,7 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
     con = duckdb.connect()
     e = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in b.e]
     imp = {"s": e[0][n_cur:], "o": e[1][n_cur:], "pc": e[2][n_cur:], "src": e[4][n_cur:],
-           "ident": np.array(b.st_ids[n_cur:], dtype=object), "ev": np.array(b.st_ev[n_cur:], dtype=object)}
+           "st": np.array(b.st_iris[n_cur:], dtype=object), "ev": np.array(b.st_ev[n_cur:], dtype=object)}
     nodes = {"i": np.arange(len(b.ids), dtype=np.int32), "curie": np.array(b.ids, dtype=object),
              "iri": np.array([b.uri(c) for c in b.ids], dtype=object)}
     preds = {"code": np.arange(len(b.preds), dtype=np.int32), "pkey": np.array(b.preds, dtype=object),
@@ -84,18 +84,12 @@ def write_columnar(gen: Path, b: Any, kg: Any, fmt: str) -> dict[str, Any]:
             "iri": np.array([source_iri(s) for s in b.sources], dtype=object)}
     for name, table in (("imp", imp), ("nodes", nodes), ("preds", preds), ("srcs", srcs)):
         con.register(name, table)
-    # The statement IRI of an imported edge, as kg.store.builder.statement_iri computes it.
-    tab = "chr(9)"
-    plain = f"sha1(ns.curie || {tab} || pr.pkey || {tab} || no.curie || {tab} || {tab} || {tab})"
     con.execute("CREATE TABLE st (st VARCHAR, s VARCHAR, p VARCHAR, o VARCHAR, sign BIGINT, evidence VARCHAR, "
                 "source VARCHAR)")
     if len(imp["s"]):
+        # The statement IRIs are those the import wrote to Oxigraph (Builder.edge records them).
         con.execute(f"""
-        INSERT INTO st SELECT
-            '{IVKG}statement/' || CASE
-                WHEN regexp_full_match(imp.ident, 'st-[0-9a-f]{{12}}') THEN imp.ident
-                WHEN imp.ident = '' THEN 'st-' || left({plain}, 12)
-                ELSE 'st-' || left(sha1({plain} || {tab} || imp.ident), 12) END AS st,
+        INSERT INTO st SELECT imp.st AS st,
             ns.iri AS s, pr.iri AS p, no.iri AS o, pr.sign AS sign,
             CASE WHEN imp.ev = '' THEN NULL ELSE '{IVKG}evidence/' || imp.ev END AS evidence,
             sr.iri AS source

@@ -356,8 +356,6 @@ def _edges(b: Builder, name: str, src: int, batch: Batch, state: dict[str, Any])
         arr.frombytes(v.astype(np.int32).tobytes())
     pubs = cols["publications"]
     b.refs.extend([""] * len(k) if pubs is None else pubs.take(pa.array(rows[k])).to_pylist())
-    # What Builder.edge records per edge for the columnar statement table (kg.store.columnar).
-    b.st_ids.extend([idents[i] for i in kept])
     ev_keys = [e for e, _ in evs]
     b.st_ev.extend(ev_keys[j] for j in erow[k].tolist())
     _add(counts, "edges imported", len(k))
@@ -368,6 +366,7 @@ def _edges(b: Builder, name: str, src: int, batch: Batch, state: dict[str, Any])
         _add(b.summary.mapped, f"predicate {pred}", cnt)
     # N-Triples: the direct triple and the statement node of each edge (kg.store.builder.edge_ntriples).
     sts = _statements(canon_list, pred_list, su[k].tolist(), kp.tolist(), ou[k].tolist(), [idents[i] for i in kept])
+    b.st_iris.extend(sts)  # what Builder.edge records per edge, for the columnar statement table
     uris = known.uri_array(b)
     s_uri, o_uri = uris.take(pa.array(su[k])), uris.take(pa.array(ou[k]))
     p_iri = pa.array([IVKG + p if ours[p] else b.uri(p) for p in pred_list], pa.string()).take(pa.array(kp))
