@@ -17,7 +17,8 @@ from typing import Any
 from kg.core.model import KG, Curie, CurieError, Entity, Statement
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS
 from kg.curation.lookup import NameIndex, UnknownEntity, normalise
-from kg.sparql.pathgraph import RemotePathGraph, curie_of, parse_node
+from kg.graphs.prefixes import curie_of as parse_node
+from kg.sparql.pathgraph import RemotePathGraph, curie_of
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg.core.model import Curie, CurieError
 from kg.core.vocab import EVIDENCE_LEVELS, IVKG, PREDICATES, PREFIXES, SPECIES
+from kg.graphs.prefixes import curie_of as parse_node  # a node id as a Curie: ours or bioregistry's
+from kg.graphs.prefixes import default_prefixes
 from kg.paths.graph import EdgeFilter, EdgeInfo, NodeInfo
 
 if TYPE_CHECKING:
@@ -50,8 +52,6 @@ def curie_of(iri: str) -> str:
         if iri.startswith(p.uri) and (best is None or len(p.uri) > len(best.uri)):
             best = p
     if best is None:
-        from kg.graphs.prefixes import default_prefixes
-
         try:
             return default_prefixes().curie(iri)
         except CurieError:
@@ -62,13 +62,6 @@ def curie_of(iri: str) -> str:
         return str(Curie.parse(f"{best.prefix}:{unquote(iri[len(best.uri):])}"))
     except CurieError:
         return iri
-
-
-def parse_node(node: str) -> Curie:
-    """A node id as a :class:`Curie`: ours, or one under a bioregistry prefix (CurieError otherwise)."""
-    from kg.graphs.prefixes import curie_of as parse
-
-    return parse(node)
 
 
 def iri_of(node: str) -> str:
