@@ -322,7 +322,7 @@ def test_imported_bioregistry_ids_answer_over_the_endpoint(cli, imported, args):
 
 
 def test_imported_entity_shown_over_the_endpoint(cli, imported):
-    """`show NCBIGene:7422` (VEGFA) over the endpoint: the same entity and the same signed statements."""
+    """`show NCBIGene:7422` (VEGFA) over the endpoint: the same entity and the same statements."""
     store, url = imported
     local = _json(cli, "--store", str(store), "show", "NCBIGene:7422")
     remote = _json(cli, "--endpoint", url, "show", "NCBIGene:7422")
@@ -330,8 +330,10 @@ def test_imported_entity_shown_over_the_endpoint(cli, imported):
         assert remote[key] == local[key]
     assert (local["id"], local["label"]) == ("NCBIGene:7422", "VEGFA")
 
-    def signed(card: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+    def statements(card: dict[str, Any]) -> list[tuple[str, str, str, int]]:
         return sorted((st["subject"], st["predicate"], st["object"], st["sign"])
-                      for k in ("outgoing", "incoming") for st in card[k] if st["sign"])
-    assert signed(remote) == signed(local)
-    assert ("DRUGBANK:DB00112", "decreases_activity", "NCBIGene:7422", -1) in signed(local)
+                      for k in ("outgoing", "incoming") for st in card[k])
+    assert statements(remote) == statements(local)
+    assert ("DRUGBANK:DB00112", "decreases_activity", "NCBIGene:7422", -1) in statements(local)
+    # Edges kept with their own Biolink predicate are shown too, unsigned, on both sides.
+    assert any(p.startswith("biolink:") and sign == 0 for _, p, _, sign in statements(local))

@@ -8,7 +8,8 @@ import io
 from typing import TYPE_CHECKING
 
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, REVIEW_DOI, SPECIES, category_ancestors
-from kg.views.records import edge_record, node_record, predicate_of, provenance, sorted_edges
+from kg.graphs.mapping import predicate_of
+from kg.views.records import edge_record, node_record, provenance, sorted_edges
 
 if TYPE_CHECKING:
     from kg.views.select import View

@@ -18,10 +18,11 @@ Biolink predicate, as an unsigned, non-causal edge (the store's predicate table 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from kg.core.model import Curie, UnknownPrefix
-from kg.core.vocab import CATEGORIES, IVKG, PREDICATES
+from kg.core.model import Curie, Statement, UnknownPrefix
+from kg.core.vocab import CATEGORIES, IVKG, PREDICATES, Predicate
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
 
@@ -144,6 +145,34 @@ def predicate_causal(key: str) -> bool:
     """Whether one of our predicates is causal; False for a predicate kept as imported."""
     p = PREDICATES.get(key)
     return p.causal if p is not None else False
+
+
+def predicate_of(key: str) -> Predicate:
+    """Our predicate ``key``, or for a Biolink predicate kept as imported (``biolink:interacts_with``) an
+    unsigned, non-causal stand-in that names it (label ``interacts with``, ``biolink`` the CURIE itself).
+
+    >>> p = predicate_of("biolink:interacts_with"); (p.key, p.label, p.sign, p.causal, p.biolink)
+    ('biolink:interacts_with', 'interacts with', 0, False, 'biolink:interacts_with')
+    """
+    if key in PREDICATES:
+        return PREDICATES[key]
+    if not key.startswith("biolink:"):
+        raise KeyError(key)
+    return Predicate(key, key.removeprefix("biolink:").replace("_", " "), 0, False, None, key)
+
+
+@dataclass(frozen=True)
+class BiolinkStatement(Statement):
+    """An imported statement whose predicate is a Biolink predicate outside our vocabulary (kept as it was
+    imported): no sign, not causal, labelled with the Biolink predicate's own name."""
+
+    @property
+    def pred(self) -> Predicate:
+        return predicate_of(self.predicate)
+
+    @property
+    def sign(self) -> int:
+        return 0
 
 
 _CATEGORY_EXTRA: dict[str, str] = {

@@ -17,6 +17,7 @@ from typing import Any
 from kg.core.model import KG, Curie, CurieError, Entity, Statement
 from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS
 from kg.curation.lookup import NameIndex, UnknownEntity, normalise
+from kg.graphs.mapping import BiolinkStatement
 from kg.graphs.prefixes import curie_of as parse_node
 from kg.sparql.pathgraph import RemotePathGraph, curie_of
 
@@ -190,7 +191,7 @@ def _entity(iri: str, f: dict[str, list[str]]) -> Entity | None:
 def _statement(s: str, o: str, e: Any) -> Statement | None:
     from kg.core.vocab import PREDICATES
 
-    if e.predicate not in PREDICATES:
+    if e.predicate not in PREDICATES and not str(e.predicate).startswith("biolink:"):
         return None
     try:
         subject, obj = parse_node(s), parse_node(o)
@@ -200,5 +201,6 @@ def _statement(s: str, o: str, e: Any) -> Statement | None:
     sources = tuple(Curie.parse(c["id"]) for c in e.citations if c["ref"] is None and c["id"])
     # A statement needs an evidence level; an edge given none is shown as the store's views show it.
     evidence = e.evidence if e.evidence in EVIDENCE_LEVELS else "review_assertion"
-    return Statement(subject, e.predicate, obj, evidence, e.sections, e.statement, e.species,
+    kind = Statement if e.predicate in PREDICATES else BiolinkStatement  # kept as imported, as in the store
+    return kind(subject, e.predicate, obj, evidence, e.sections, e.statement, e.species,
                      e.model_system, e.setting, refs, sources)

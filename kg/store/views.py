@@ -12,14 +12,13 @@ downstream (filters, pages, every export format) then works unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from kg.core.model import KG, CurieError, Entity, Statement
-from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, Predicate
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES
+from kg.graphs.mapping import BiolinkStatement
 from kg.graphs.prefixes import curie_of
 from kg.paths.graph import PathGraph
-from kg.views.records import predicate_of
 
 #: Beyond this many nodes a neighbourhood is cut (hubs of imported graphs have tens of thousands).
 MAX_NODES = 3000
@@ -81,20 +80,6 @@ def kg_of(g: PathGraph, nodes: Iterable[str], curated: KG | None = None) -> KG:
         refs = {r for st in out.statements for r in st.refs}
         out.publications = {r: p for r, p in curated.publications.items() if r in refs}
     return out
-
-
-@dataclass(frozen=True)
-class BiolinkStatement(Statement):
-    """An imported statement whose predicate is a Biolink predicate outside our vocabulary (kept as it was
-    imported): no sign, not causal, labelled with the Biolink predicate's own name."""
-
-    @property
-    def pred(self) -> Predicate:
-        return predicate_of(self.predicate)
-
-    @property
-    def sign(self) -> int:
-        return 0
 
 
 def _imported(subject: str, obj: str, edge: Any, source: str) -> Statement | None:

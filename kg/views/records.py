@@ -8,7 +8,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from kg.core.model import Curie, CurieError
-from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, PREDICATES, REVIEW_CITATION, REVIEW_DOI, Predicate
+from kg.core.vocab import CATEGORIES, EVIDENCE_LEVELS, REVIEW_CITATION, REVIEW_DOI
+from kg.graphs.mapping import predicate_of
 
 if TYPE_CHECKING:
     from kg.views.select import View
@@ -90,20 +91,6 @@ def outcome_fields(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
 def citation_ids(citations: list[dict[str, Any]]) -> list[str]:
     """``PMID:...``/``DOI:...`` where resolved, else ``review ref N``."""
     return [str(c["id"]) if c.get("id") else f"review ref {c.get('ref')}" for c in citations]
-
-
-def predicate_of(key: str) -> Predicate:
-    """Our predicate ``key``, or for a Biolink predicate kept as imported (``biolink:interacts_with``) an
-    unsigned, non-causal stand-in that names it (label ``interacts with``, ``biolink`` the CURIE itself).
-
-    >>> p = predicate_of("biolink:interacts_with"); (p.key, p.label, p.sign, p.causal, p.biolink)
-    ('biolink:interacts_with', 'interacts with', 0, False, 'biolink:interacts_with')
-    """
-    if key in PREDICATES:
-        return PREDICATES[key]
-    if not key.startswith("biolink:"):
-        raise KeyError(key)
-    return Predicate(key, key.removeprefix("biolink:").replace("_", " "), 0, False, None, key)
 
 
 def edge_record(view: View, key: str) -> dict[str, Any]:
